@@ -1,0 +1,3 @@
+export { isMissingCell, parseNumericCell, typeColumn } from './column-typing.ts';
+export { createTable, parseCsv, type Table } from './csv.ts';
+export { TableError, type TableProblem } from './errors.ts';
