@@ -1,0 +1,13 @@
+export {
+  createQrWorkspace,
+  householderQr,
+  householderQrInPlace,
+  qrAliased,
+  qrBackSolve,
+  qrHatValues,
+  qrLeastSquares,
+  qrQty,
+  qrQy,
+  qrUnscaledCovariance,
+} from './householder-qr.ts';
+export type { QrDecomposition, QrLeastSquares, QrWorkspace } from './householder-qr.ts';
