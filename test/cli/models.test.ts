@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assertDeepClose } from '../helpers/approx.ts';
+import { fixturePath, readFixture } from '../helpers/fixtures.ts';
+import { runCli } from './run-cli.ts';
+
+// End to end: CSV file + formula in, JSON out, against the values R computed on the same CSV
+// (reference/glm.R, reference/survival.R). The fitters copy R's iterations, so the whole pipeline agrees
+// to about 1e-12; 1e-9 relative (absolute 1e-12 for values that are zero in exact arithmetic) leaves
+// room for summation-order differences without hiding a wrong model matrix or fit.
+const TOLERANCE = { relative: 1e-9, absolute: 1e-12 };
+
+interface GlmCase {
+  name: string;
+  data: string;
+  formula: string;
+  family: string;
+  link: string;
+  robust: string | null;
+  expected: Record<string, unknown>;
+}
+
+interface SurvivalCase {
+  name: string;
+  kind: 'cox' | 'km' | 'logrank';
+  data: string;
+  formula: string;
+  ties?: string;
+  expected: Record<string, unknown>;
+}
+
+const dataPath = (name: string) => fixturePath(`data/${name.endsWith('.csv') ? name : `${name}.csv`}`);
+
+async function runJson(argv: string[]): Promise<Record<string, unknown>> {
+  const run = await runCli([...argv, '--json']);
+  assert.equal(run.stderr, '');
+  assert.equal(run.code, 0);
+  return JSON.parse(run.stdout) as Record<string, unknown>;
+}
+
+describe('enrich glm --json agrees with R glm / glm.nb / vcovHC', () => {
+  for (const testCase of readFixture<{ cases: GlmCase[] }>('glm.json').cases) {
+    it(`${testCase.name}: ${testCase.formula}`, async () => {
+      const argv = [
+        'glm',
+        dataPath(testCase.data),
+        '--formula',
+        testCase.formula,
+        '--family',
+        testCase.family,
+        '--link',
+        testCase.link,
+      ];
+      if (testCase.robust !== null) argv.push('--robust', testCase.robust);
+      assertDeepClose(await runJson(argv), testCase.expected, TOLERANCE);
+    });
+  }
+});
+
+describe('enrich cox|km|logrank --json agree with R coxph / survfit / survdiff', () => {
+  for (const testCase of readFixture<{ cases: SurvivalCase[] }>('survival.json').cases) {
+    it(`${testCase.kind} ${testCase.name}: ${testCase.formula}`, async () => {
+      const argv = [testCase.kind, dataPath(testCase.data), '--formula', testCase.formula];
+      if (testCase.ties !== undefined) argv.push('--ties', testCase.ties);
+      assertDeepClose(await runJson(argv), testCase.expected, TOLERANCE);
+    });
+  }
+});
