@@ -36,7 +36,11 @@ export function assertDeepClose(actual: unknown, expected: unknown, tolerance: T
     assertClose(actual as number, expected, tolerance, where);
   } else if (Array.isArray(expected)) {
     assert.ok(Array.isArray(actual), `${where}: expected an array, got ${JSON.stringify(actual)}`);
-    assert.equal(actual.length, expected.length, `${where}: expected length ${expected.length}, got ${actual.length}`);
+    assert.equal(
+      actual.length,
+      expected.length,
+      `${where}: expected length ${expected.length}, got ${actual.length}`,
+    );
     expected.forEach((item, index) => {
       assertDeepClose(actual[index], item, tolerance, `${where}[${index}]`);
     });
@@ -47,6 +51,10 @@ export function assertDeepClose(actual: unknown, expected: unknown, tolerance: T
       assertDeepClose((actual as Record<string, unknown>)[key], value, tolerance, `${where}.${key}`);
     }
   } else {
-    assert.deepEqual(actual, expected, `${where}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    assert.deepEqual(
+      actual,
+      expected,
+      `${where}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+    );
   }
 }
