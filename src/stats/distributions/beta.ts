@@ -1,5 +1,5 @@
 import betainc from '@stdlib/math-base-special-betainc';
-import betaQuantile from '@stdlib/stats-base-dists-beta-quantile';
+import betaincinv from '@stdlib/math-base-special-betaincinv';
 import { checkPositive, checkProbability } from './check.ts';
 
 /**
@@ -15,12 +15,13 @@ export function pbeta(quantile: number, shape1: number, shape2: number, lowerTai
 }
 
 /**
- * Beta quantile function, as R's `qbeta(p, shape1, shape2)`.
+ * Beta quantile function, as R's `qbeta(p, shape1, shape2, lower.tail = lowerTail)`, inverting the
+ * incomplete beta function of the requested tail.
  * @example qbeta(0.5, 2, 5) // 0.26444998329566...
  */
 export function qbeta(probability: number, shape1: number, shape2: number, lowerTail = true): number {
   checkProbability('qbeta', probability);
   checkPositive('qbeta', 'shape1', shape1);
   checkPositive('qbeta', 'shape2', shape2);
-  return betaQuantile(lowerTail ? probability : 1 - probability, shape1, shape2);
+  return betaincinv(probability, shape1, shape2, !lowerTail);
 }

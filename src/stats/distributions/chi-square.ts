@@ -1,5 +1,5 @@
 import gammainc from '@stdlib/math-base-special-gammainc';
-import chisquareQuantile from '@stdlib/stats-base-dists-chisquare-quantile';
+import gammaincinv from '@stdlib/math-base-special-gammaincinv';
 import { checkPositive, checkProbability } from './check.ts';
 
 /**
@@ -16,11 +16,12 @@ export function pchisq(quantile: number, degreesOfFreedom: number, lowerTail = t
 }
 
 /**
- * Chi-square quantile function, as R's `qchisq(p, df)`.
+ * Chi-square quantile function, as R's `qchisq(p, df, lower.tail = lowerTail)`, by inverting the
+ * regularised incomplete gamma function of the requested tail (so an upper-tail p of 1e-10 is exact).
  * @example qchisq(0.95, 1) // 3.841458820694124
  */
 export function qchisq(probability: number, degreesOfFreedom: number, lowerTail = true): number {
   checkProbability('qchisq', probability);
   checkPositive('qchisq', 'degrees of freedom', degreesOfFreedom);
-  return chisquareQuantile(lowerTail ? probability : 1 - probability, degreesOfFreedom);
+  return 2 * gammaincinv(probability, degreesOfFreedom / 2, !lowerTail);
 }

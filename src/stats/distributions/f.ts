@@ -1,5 +1,5 @@
 import betainc from '@stdlib/math-base-special-betainc';
-import fQuantile from '@stdlib/stats-base-dists-f-quantile';
+import { qbeta } from './beta.ts';
 import { checkPositive, checkProbability } from './check.ts';
 
 /**
@@ -12,19 +12,31 @@ export function pf(quantile: number, df1: number, df2: number, lowerTail = true)
   checkPositive('pf', 'df2', df2);
   if (quantile <= 0) return lowerTail ? 0 : 1;
   if (quantile === Number.POSITIVE_INFINITY) return lowerTail ? 1 : 0;
-  // P(F <= q) = I_{x}(df1/2, df2/2) with x = df1 q / (df1 q + df2); the upper tail is its complement,
-  // computed as I_{1-x}(df2/2, df1/2) to keep precision when it is small.
-  const complement = df2 / (df2 + df1 * quantile);
-  return lowerTail ? betainc(complement, df2 / 2, df1 / 2, true, true) : betainc(complement, df2 / 2, df1 / 2);
+  // P(F <= q) = I_x(df1/2, df2/2) with x = df1·q / (df1·q + df2). As R's pf, use whichever of x and
+  // 1 - x can be formed without cancellation: 1 - x = df2 / (df2 + df1·q) when df1·q > df2.
+  if (df1 * quantile > df2) {
+    return betainc(df2 / (df2 + df1 * quantile), df2 / 2, df1 / 2, true, lowerTail);
+  }
+  return betainc((df1 * quantile) / (df2 + df1 * quantile), df1 / 2, df2 / 2, true, !lowerTail);
 }
 
 /**
- * F quantile function, as R's `qf(p, df1, df2)`.
+ * F quantile function, as R's `qf(p, df1, df2, lower.tail = lowerTail)`. R computes
+ * `(1 / qbeta(p, df2/2, df1/2, !lower.tail) - 1) · df2/df1`, which cancels when that beta quantile is
+ * close to 1 (tiny lower-tail p). The same identity is used here, so results agree with R, except where
+ * that quantile is within 1e-9 of 1 and R's result keeps fewer than about 7 correct digits: there the
+ * equivalent `x / (1 - x) · df2/df1` with `x = qbeta(p, df1/2, df2/2, lower.tail)` is used, which keeps
+ * full precision.
  * @example qf(0.95, 1, 10) // 4.964602743730711
  */
 export function qf(probability: number, df1: number, df2: number, lowerTail = true): number {
   checkProbability('qf', probability);
   checkPositive('qf', 'df1', df1);
   checkPositive('qf', 'df2', df2);
-  return fQuantile(lowerTail ? probability : 1 - probability, df1, df2);
+  const complement = qbeta(probability, df2 / 2, df1 / 2, !lowerTail);
+  if (complement > 1 - 1e-9) {
+    const x = qbeta(probability, df1 / 2, df2 / 2, lowerTail);
+    return (x / (1 - x)) * (df2 / df1);
+  }
+  return (1 / complement - 1) * (df2 / df1);
 }

@@ -1,5 +1,5 @@
 import gammainc from '@stdlib/math-base-special-gammainc';
-import gammaQuantile from '@stdlib/stats-base-dists-gamma-quantile';
+import gammaincinv from '@stdlib/math-base-special-gammaincinv';
 import { checkPositive, checkProbability } from './check.ts';
 
 /**
@@ -15,12 +15,13 @@ export function pgamma(quantile: number, shape: number, rate = 1, lowerTail = tr
 }
 
 /**
- * Gamma quantile function with shape and rate, as R's `qgamma(p, shape, rate)`.
+ * Gamma quantile function with shape and rate, as R's `qgamma(p, shape, rate, lower.tail = lowerTail)`,
+ * inverting the incomplete gamma function of the requested tail.
  * @example qgamma(0.5, 3, 1) // 2.674060313723561
  */
 export function qgamma(probability: number, shape: number, rate = 1, lowerTail = true): number {
   checkProbability('qgamma', probability);
   checkPositive('qgamma', 'shape', shape);
   checkPositive('qgamma', 'rate', rate);
-  return gammaQuantile(lowerTail ? probability : 1 - probability, shape, rate);
+  return gammaincinv(probability, shape, !lowerTail) / rate;
 }

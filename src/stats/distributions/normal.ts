@@ -1,5 +1,5 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import erfcinv from '@stdlib/math-base-special-erfcinv';
 import { checkProbability } from './check.ts';
 
 /**
@@ -12,11 +12,14 @@ export function pnorm(quantile: number, lowerTail = true): number {
 }
 
 /**
- * Standard normal quantile function, as R's `qnorm(p)`.
+ * Standard normal quantile function, as R's `qnorm(p, lower.tail = lowerTail)`. Computed through the
+ * inverse complementary error function, -sqrt(2)·erfcinv(2p), which keeps full relative precision for p
+ * down to 1e-300 (the `erfinv(2p - 1)` form loses it below p = 1e-8).
  * @throws InvalidArgumentError when `probability` is outside [0, 1].
  * @example qnorm(0.975) // 1.959963984540054
  */
 export function qnorm(probability: number, lowerTail = true): number {
   checkProbability('qnorm', probability);
-  return lowerTail ? normalQuantile(probability, 0, 1) : -normalQuantile(probability, 0, 1);
+  const quantile = -Math.SQRT2 * erfcinv(2 * probability);
+  return lowerTail ? quantile : -quantile;
 }
