@@ -20,6 +20,7 @@ const TOLERANCE = { relative: 1e-12, absolute: 1e-300 };
 describe('distribution functions agree with R to 1e-12 relative', () => {
   for (const testCase of readFixture<{ cases: DistributionCase[] }>('distributions.json').cases) {
     it(`${testCase.name} (lower.tail = ${testCase.lower_tail})`, () => {
+      // biome-ignore lint/performance/noDynamicNamespaceImportAccess: the fixture names the function to test
       const fn = distributions[testCase.name] as (...args: (number | boolean)[]) => number;
       const columns = Object.values(testCase.args);
       testCase.values.forEach((expected, index) => {
