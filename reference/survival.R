@@ -108,11 +108,11 @@ km_halfend_data <- write_dataset(
 
 # ---- case builders ------------------------------------------------------------------------------------
 
-cox_case <- function(name, data, data_name, formula_text, ties = "efron") {
+cox_case <- function(name, data, data_name, formula_text, ties = "efron", iter_max = 20) {
   formula <- as.formula(formula_text)
   warnings <- character()
   fit <- withCallingHandlers(
-    coxph(formula, data = data, ties = ties),
+    coxph(formula, data = data, ties = ties, control = coxph.control(iter.max = iter_max)),
     warning = function(w) {
       warnings <<- c(warnings, conditionMessage(w))
       invokeRestart("muffleWarning")
@@ -135,8 +135,12 @@ cox_case <- function(name, data, data_name, formula_text, ties = "efron") {
     data = data_name,
     formula = formula_text,
     ties = ties,
-    call = paste0("coxph(", formula_text, ", data = ", data_name, ", ties = \"", ties, "\")"),
-    model_matrix = list(column_names = colnames(x), values = as.vector(x)),
+    call = paste0(
+      "coxph(", formula_text, ", data = ", data_name, ", ties = \"", ties, "\"",
+      if (iter_max != 20) paste0(", control = coxph.control(iter.max = ", iter_max, ")") else "", ")"
+    ),
+    max_iterations = iter_max,
+    model_matrix = list(column_names = I(colnames(x)), values = as.vector(x)),
     time = as.numeric(y[, 1]),
     event = as.numeric(y[, 2]),
     expected = list(
@@ -264,6 +268,7 @@ logrank_case <- function(name, data, data_name, formula_text, group_variable, le
 cases <- list(
   cox_case("lung_efron", lung_data, "lung", "Surv(time, event) ~ age + sex + ph.ecog"),
   cox_case("lung_breslow", lung_data, "lung", "Surv(time, event) ~ age + sex + ph.ecog", "breslow"),
+  cox_case("lung_efron_iter2", lung_data, "lung", "Surv(time, event) ~ age + sex + ph.ecog", iter_max = 2),
   cox_case("ovarian_efron", ovarian_data, "ovarian", "Surv(futime, fustat) ~ age + rx + ecog.ps"),
   cox_case("ovarian_aliased", ovarian_data, "ovarian", "Surv(futime, fustat) ~ age + rx + rx_reversed"),
   cox_case("veteran_efron", veteran_data, "veteran", "Surv(time, status) ~ factor(celltype) + karno"),
