@@ -145,17 +145,20 @@ describe('householderQr', () => {
     assert.throws(
       () => qrQty(decomposition, Float64Array.of(1)),
       (error: unknown) =>
-        error instanceof InvalidArgumentError && error.message === 'qrQty requires a vector of length 2 (got 1)',
+        error instanceof InvalidArgumentError &&
+        error.message === 'qrQty requires a vector of length 2 (got 1)',
     );
     assert.throws(
       () => qrQy(decomposition, Float64Array.of(1, 2, 3)),
       (error: unknown) =>
-        error instanceof InvalidArgumentError && error.message === 'qrQy requires a vector of length 2 (got 3)',
+        error instanceof InvalidArgumentError &&
+        error.message === 'qrQy requires a vector of length 2 (got 3)',
     );
     assert.throws(
       () => qrBackSolve(decomposition, new Float64Array(0)),
       (error: unknown) =>
-        error instanceof InvalidArgumentError && error.message === 'qrBackSolve requires at least 1 effects (got 0)',
+        error instanceof InvalidArgumentError &&
+        error.message === 'qrBackSolve requires at least 1 effects (got 0)',
     );
   });
 });

@@ -29,7 +29,7 @@ export interface QrLeastSquares {
 }
 
 const SMALL_NORM = 1.4916681462400413e-154; // 2^-511: below this, squares can underflow
-const LARGE_NORM = 1.9979190722022350e146; // 2^486: above this, squares can overflow
+const LARGE_NORM = 1.997919072202235e146; // 2^486: above this, squares can overflow
 
 /**
  * Euclidean norm of `values[start .. start+length)`. In the mid range this is `sqrt` of the sequential sum of
@@ -163,7 +163,8 @@ export function householderQrInPlace(
       let dot = 0;
       for (let i = 0; i < length; i++) dot += (x[diagonal + i] as number) * (x[start + i] as number);
       const step = -dot / pivotValue;
-      for (let i = 0; i < length; i++) x[start + i] = (x[start + i] as number) + step * (x[diagonal + i] as number);
+      for (let i = 0; i < length; i++)
+        x[start + i] = (x[start + i] as number) + step * (x[diagonal + i] as number);
       const remaining = qraux[j] as number;
       if (remaining !== 0) {
         const ratio = Math.abs(x[start] as number) / remaining;
@@ -257,7 +258,8 @@ export function qrQy(decomposition: QrDecomposition, y: Float64Array, out?: Floa
   checkVector('qrQy', decomposition, y);
   const result = out ?? new Float64Array(y.length);
   if (result !== y) result.set(y);
-  for (let j = transformationCount(decomposition) - 1; j >= 0; j--) applyTransformation(decomposition, j, result);
+  for (let j = transformationCount(decomposition) - 1; j >= 0; j--)
+    applyTransformation(decomposition, j, result);
   return result;
 }
 
@@ -270,7 +272,11 @@ export function qrQy(decomposition: QrDecomposition, y: Float64Array, out?: Floa
  * const qr = householderQr(Float64Array.of(1, 1, 1, 1, 2, 3), 3, 2);
  * qrBackSolve(qr, qrQty(qr, Float64Array.of(2, 4, 6))); // [0, 2]
  */
-export function qrBackSolve(decomposition: QrDecomposition, effects: Float64Array, out?: Float64Array): Float64Array {
+export function qrBackSolve(
+  decomposition: QrDecomposition,
+  effects: Float64Array,
+  out?: Float64Array,
+): Float64Array {
   const { qr, rowCount: n, columnCount: p, rank, pivot } = decomposition;
   if (effects.length < rank) {
     throw new InvalidArgumentError(`qrBackSolve requires at least ${rank} effects (got ${effects.length})`);
@@ -314,7 +320,8 @@ export function qrLeastSquares(decomposition: QrDecomposition, y: Float64Array):
  */
 export function qrAliased(decomposition: QrDecomposition): boolean[] {
   const aliased = new Array<boolean>(decomposition.columnCount).fill(false);
-  for (let j = decomposition.rank; j < decomposition.columnCount; j++) aliased[decomposition.pivot[j] as number] = true;
+  for (let j = decomposition.rank; j < decomposition.columnCount; j++)
+    aliased[decomposition.pivot[j] as number] = true;
   return aliased;
 }
 
@@ -338,7 +345,8 @@ export function qrUnscaledCovariance(decomposition: QrDecomposition): Float64Arr
     for (let m = 0; m < j; m++) {
       const value = u[column + m] as number;
       if (value === 0) continue;
-      for (let i = 0; i < m; i++) u[column + i] = (u[column + i] as number) + value * (u[m * k + i] as number);
+      for (let i = 0; i < m; i++)
+        u[column + i] = (u[column + i] as number) + value * (u[m * k + i] as number);
       u[column + m] = value * (u[m * k + m] as number);
     }
     for (let i = 0; i < j; i++) u[column + i] = (u[column + i] as number) * -inverseDiagonal;
@@ -353,7 +361,8 @@ export function qrUnscaledCovariance(decomposition: QrDecomposition): Float64Arr
       for (let r = 0; r < i; r++) u[i * k + r] = diagonal * (u[i * k + r] as number);
       for (let m = i + 1; m < k; m++) {
         const factor = u[m * k + i] as number;
-        for (let r = 0; r < i; r++) u[i * k + r] = (u[i * k + r] as number) + factor * (u[m * k + r] as number);
+        for (let r = 0; r < i; r++)
+          u[i * k + r] = (u[i * k + r] as number) + factor * (u[m * k + r] as number);
       }
     } else {
       for (let r = 0; r <= i; r++) u[i * k + r] = diagonal * (u[i * k + r] as number);
@@ -377,7 +386,8 @@ export function qrHatValues(decomposition: QrDecomposition): Float64Array {
   for (let c = 0; c < decomposition.rank; c++) {
     column.fill(0);
     column[c] = 1;
-    for (let j = transformationCount(decomposition) - 1; j >= 0; j--) applyTransformation(decomposition, j, column);
+    for (let j = transformationCount(decomposition) - 1; j >= 0; j--)
+      applyTransformation(decomposition, j, column);
     for (let i = 0; i < n; i++) hat[i] = (hat[i] as number) + (column[i] as number) * (column[i] as number);
   }
   const nearOne = 1 - 10 * Number.EPSILON;
