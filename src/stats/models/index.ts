@@ -3,3 +3,8 @@ export * from './design-matrix.ts';
 export * from './formula.ts';
 export * from './glm-formula.ts';
 export * from './model-frame.ts';
+export * from './glm.ts';
+export * from './glm-family.ts';
+export * from './glm-irls.ts';
+export * from './negative-binomial.ts';
+export * from './robust-covariance.ts';
