@@ -52,7 +52,7 @@ export interface LogrankResult {
  *   event: Float64Array.of(1, 1, 1, 1, 1, 1),
  *   groups: { labels: ['arm=a', 'arm=b'], codes: Int32Array.of(0, 0, 0, 1, 1, 1) },
  * });
- * test.groups.map((group) => group.expected) // [1.45, 4.55]
+ * test.groups.map((group) => group.expected) // [1.15, 4.85]
  */
 export function logrankTest(input: LogrankInput): LogrankResult {
   const { event, groups, rowNumbers } = input;

@@ -1,7 +1,10 @@
 import { InvalidArgumentError, ModelDataError, ModelFitError } from '../errors.ts';
 import type { SurvivalGroups } from './types.ts';
 
-/** The 1-based data row of observation `index`, for messages. */
+/**
+ * The 1-based data row of observation `index`, for messages: `rowNumbers[index]`, or `index + 1`.
+ * @example rowNumberOf(Int32Array.of(3, 7), 1) // 7
+ */
 export function rowNumberOf(rowNumbers: Int32Array | undefined, index: number): number {
   return rowNumbers?.[index] ?? index + 1;
 }
@@ -9,7 +12,9 @@ export function rowNumberOf(rowNumbers: Int32Array | undefined, index: number): 
 /**
  * Checks right-censored survival data: equal lengths, finite non-negative times, 0/1 events, at least one
  * row. `what` names the calling function in messages (`cox`, `kaplanMeier`, `logrankTest`).
+ * Complexity O(n).
  * @throws ModelDataError naming the first offending row; ModelFitError when there are no rows.
+ * @example checkSurvivalData('cox', Float64Array.of(1, 2), Float64Array.of(1, 2), undefined) // throws: cox requires a 0/1 event (got 2 in row 2)
  */
 export function checkSurvivalData(
   what: string,
@@ -51,7 +56,9 @@ export function checkSurvivalData(
 
 /**
  * Checks that every group code indexes `groups.labels` and that there is one code per observation.
+ * Complexity O(n).
  * @throws ModelDataError naming the first offending row.
+ * @example checkGroups('kaplanMeier', { labels: ['g=a'], codes: Int32Array.of(0, 1) }, 2, undefined) // throws: ... (got 1 in row 2)
  */
 export function checkGroups(
   what: string,
@@ -78,6 +85,7 @@ export function checkGroups(
 /**
  * Checks a two-sided confidence level.
  * @throws InvalidArgumentError unless 0 < level < 1.
+ * @example checkConfidenceLevel('cox', 95) // throws: cox requires a confidence level between 0 and 1 (got 95)
  */
 export function checkConfidenceLevel(what: string, level: number): void {
   if (!(level > 0 && level < 1)) {
@@ -87,7 +95,8 @@ export function checkConfidenceLevel(what: string, level: number): void {
 
 /**
  * Indices 0..n-1 ordered by `time`, ties kept in their original order (as R's `order(time)`).
- * Complexity O(n log n).
+ * Sorts `indices` in place when given (a subset of rows), else 0..n-1. Complexity O(n log n).
+ * @example orderByTime(Float64Array.of(3, 1, 3, 2)) // Int32Array [1, 3, 0, 2]
  */
 export function orderByTime(time: Float64Array, indices?: Int32Array): Int32Array {
   let order = indices;
