@@ -26,8 +26,15 @@ interface SurvivalCase {
   data: string;
   formula: string;
   ties?: string;
+  max_iterations?: number;
   expected: Record<string, unknown>;
 }
+
+// survival_monotone has a coefficient running off to infinity (R warns so): the information there is about
+// 1e-9, so rounding is magnified and R's own answer is only good to ~1e-8. Compared at 1e-6, as the unit test.
+const LOOSER_TOLERANCE: Record<string, { relative: number; absolute: number }> = {
+  monotone_efron: { relative: 1e-6, absolute: 1e-12 },
+};
 
 const dataPath = (name: string) => fixturePath(`data/${name.endsWith('.csv') ? name : `${name}.csv`}`);
 
@@ -62,7 +69,9 @@ describe('enrich cox|km|logrank --json agree with R coxph / survfit / survdiff',
     it(`${testCase.kind} ${testCase.name}: ${testCase.formula}`, async () => {
       const argv = [testCase.kind, dataPath(testCase.data), '--formula', testCase.formula];
       if (testCase.ties !== undefined) argv.push('--ties', testCase.ties);
-      assertDeepClose(await runJson(argv), testCase.expected, TOLERANCE);
+      if (testCase.max_iterations !== undefined)
+        argv.push('--max-iterations', String(testCase.max_iterations));
+      assertDeepClose(await runJson(argv), testCase.expected, LOOSER_TOLERANCE[testCase.name] ?? TOLERANCE);
     });
   }
 });

@@ -15,5 +15,12 @@ export {
   kaplanMeier,
 } from './kaplan-meier.ts';
 export { type LogrankGroup, type LogrankInput, type LogrankResult, logrankTest } from './logrank.ts';
+export {
+  type CoxFormulaResult,
+  coxFromFormula,
+  kaplanMeierFromFormula,
+  logrankFromFormula,
+  survivalGroups,
+} from './survival-formula.ts';
 export { survivalQuantile } from './survival-quantile.ts';
 export type { SurvivalGroups } from './types.ts';

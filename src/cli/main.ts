@@ -1,0 +1,96 @@
+import { StatsError } from '../stats/index.ts';
+import { TableError } from '../table/index.ts';
+import { GLM_USAGE, runGlm } from './commands/glm.ts';
+import {
+  COX_USAGE,
+  KM_USAGE,
+  LOGRANK_USAGE,
+  runCox,
+  runKaplanMeier,
+  runLogrank,
+} from './commands/survival.ts';
+import { InputFileError, UsageError } from './errors.ts';
+import type { CommandIo } from './io.ts';
+
+type Command = (argv: readonly string[], io: CommandIo) => number;
+
+const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
+  glm: {
+    run: runGlm,
+    usage: GLM_USAGE,
+    summary: 'generalised linear model (R: glm, MASS::glm.nb, sandwich::vcovHC)',
+  },
+  cox: { run: runCox, usage: COX_USAGE, summary: 'Cox proportional hazards model (R: survival::coxph)' },
+  km: {
+    run: runKaplanMeier,
+    usage: KM_USAGE,
+    summary: 'Kaplan-Meier survival curves (R: survival::survfit)',
+  },
+  logrank: { run: runLogrank, usage: LOGRANK_USAGE, summary: 'log-rank test (R: survival::survdiff)' },
+};
+
+const VERSION = '0.1.0';
+
+function helpText(): string {
+  const lines = [
+    `enrich ${VERSION}: trials and evidence synthesis of peer support, with numbers that agree with R.`,
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`),
+    '',
+    'Usage:',
+    ...Object.values(COMMANDS).map((command) => `  ${command.usage}`),
+    '',
+    'Without --json each command prints a readable table; with --json, one JSON document.',
+    'Exit codes: 0 success, 2 bad input or usage, 1 internal error. Docs: docs/reference/cli.md',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Runs the `enrich` command line. Returns the exit code: 0 on success, 2 for bad input (usage, file,
+ * CSV, formula or data errors, all printed to stderr), 1 for an internal fault. Never writes to stdout on
+ * failure.
+ */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(helpText());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (command === undefined) {
+      throw new UsageError(
+        `unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see enrich --help)`,
+      );
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout.write(`usage: ${command.usage}\n`);
+      return 0;
+    }
+    return command.run(rest, io);
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+function reportError(error: unknown, io: CommandIo): number {
+  if (
+    error instanceof UsageError ||
+    error instanceof InputFileError ||
+    error instanceof TableError ||
+    error instanceof StatsError
+  ) {
+    io.stderr.write(`enrich: error [${error.code}]: ${error.message}\n`);
+    return 2;
+  }
+  io.stderr.write(
+    `enrich: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  return 1;
+}
