@@ -75,6 +75,6 @@ function numericResponse(
   }
   const keptRows = Array.from(rowNumbers, (row) => row - 1);
   throw new ModelDataError(
-    `glm requires a numeric response for family ${family} (got ${describeNonNumeric(response.column, keptRows, source)} in column ${response.label})`,
+    `glm requires a numeric response for family ${family} (got ${describeNonNumeric(response.column, keptRows, source)}, column ${response.label})`,
   );
 }
