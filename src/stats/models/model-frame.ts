@@ -1,5 +1,5 @@
 import { FormulaError, ModelDataError } from '../errors.ts';
-import { type CategoricalColumn, type DataColumn, isMissing, type ModelData } from './data-column.ts';
+import type { CategoricalColumn, DataColumn, ModelData } from './data-column.ts';
 import type { DesignMatrix } from './design-matrix.ts';
 import type { Formula, FormulaVariable } from './formula.ts';
 
@@ -65,13 +65,10 @@ export function buildModelFrame(data: ModelData, formula: Formula): ModelFrame {
       `a model requires at least one row with no missing value in ${[...responseVariables, ...formula.variables].map((v) => v.label).join(', ')} (got none of ${data.rowCount} rows in ${data.source})`,
     );
   }
-  const variables = rawRight.map((raw) => subsetVariable(raw, keep));
+  const variables = rawRight.map((raw) => subsetVariable(raw, keep, data.rowCount));
   const response = buildResponse(formula, rawResponse, keep, data);
   const design = buildDesign(formula, variables, keep.length);
-  const rowNumbers = new Int32Array(keep.length);
-  keep.forEach((row, index) => {
-    rowNumbers[index] = row + 1;
-  });
+  const rowNumbers = keep.map((row) => row + 1);
   return {
     formula,
     rowCount: keep.length,
@@ -156,38 +153,40 @@ function formatLevel(value: number): string {
   return String(Number(value.toPrecision(15)));
 }
 
-function completeRows(rowCount: number, variables: readonly RawVariable[]): number[] {
-  const keep: number[] = [];
-  for (let row = 0; row < rowCount; row++) {
-    let complete = true;
-    for (const variable of variables) {
-      const missing =
-        variable.kind === 'numeric'
-          ? Number.isNaN(variable.values[row] as number)
-          : (variable.codes[row] as number) < 0;
-      if (missing || isMissing(variable.source, row)) {
-        complete = false;
-        break;
-      }
+/** Indices of the rows with no missing value in any of `variables` (R's na.omit). O(n·v). */
+function completeRows(rowCount: number, variables: readonly RawVariable[]): Int32Array {
+  const missing = new Uint8Array(rowCount);
+  for (const variable of variables) {
+    if (variable.kind === 'numeric') {
+      const values = variable.values;
+      for (let row = 0; row < rowCount; row++) if (Number.isNaN(values[row] as number)) missing[row] = 1;
+    } else {
+      const codes = variable.codes;
+      for (let row = 0; row < rowCount; row++) if ((codes[row] as number) < 0) missing[row] = 1;
     }
-    if (complete) keep.push(row);
   }
+  let count = 0;
+  for (let row = 0; row < rowCount; row++) if (missing[row] === 0) count++;
+  const keep = new Int32Array(count);
+  for (let row = 0, index = 0; row < rowCount; row++) if (missing[row] === 0) keep[index++] = row;
   return keep;
 }
 
-function subsetVariable(raw: RawVariable, keep: readonly number[]): FrameVariable {
+function subsetVariable(raw: RawVariable, keep: Int32Array, rowCount: number): FrameVariable {
+  const all = keep.length === rowCount;
   if (raw.kind === 'numeric') {
-    return {
-      kind: 'numeric',
-      label: raw.label,
-      values: Float64Array.from(keep, (row) => raw.values[row] as number),
-    };
+    const values = all ? raw.values : new Float64Array(keep.length);
+    if (!all)
+      for (let index = 0; index < keep.length; index++)
+        values[index] = raw.values[keep[index] as number] as number;
+    return { kind: 'numeric', label: raw.label, values };
   }
-  const { levels, codes } = dropUnusedLevels(
-    raw.levels,
-    Int32Array.from(keep, (row) => raw.codes[row] as number),
-  );
-  return { kind: 'factor', label: raw.label, levels, codes };
+  const codes = all ? raw.codes : new Int32Array(keep.length);
+  if (!all)
+    for (let index = 0; index < keep.length; index++)
+      codes[index] = raw.codes[keep[index] as number] as number;
+  const dropped = dropUnusedLevels(raw.levels, codes);
+  return { kind: 'factor', label: raw.label, levels: dropped.levels, codes: dropped.codes };
 }
 
 function dropUnusedLevels(
@@ -196,6 +195,7 @@ function dropUnusedLevels(
 ): { levels: string[]; codes: Int32Array } {
   const used = new Uint8Array(levels.length);
   for (const code of codes) used[code] = 1;
+  if (used.every((flag) => flag === 1)) return { levels: [...levels], codes };
   const remap = new Int32Array(levels.length).fill(-1);
   const kept: string[] = [];
   levels.forEach((level, index) => {
@@ -210,7 +210,7 @@ function dropUnusedLevels(
 function buildResponse(
   formula: Formula,
   raw: readonly RawVariable[],
-  keep: readonly number[],
+  keep: Int32Array,
   data: ModelData,
 ): FrameResponse | undefined {
   const response = formula.response;
@@ -223,19 +223,20 @@ function buildResponse(
           `Surv() requires a numeric ${role} column "${variable.source.name}" (got ${describeNonNumeric(variable.source, keep, data.source)})`,
         );
       }
-      return Float64Array.from(keep, (row) => variable.values[row] as number);
+      return (subsetVariable(variable, keep, data.rowCount) as { values: Float64Array }).values;
     }) as [Float64Array, Float64Array];
     return { kind: 'survival', label: response.label, time, event };
   }
-  const variable = subsetVariable(raw[0] as RawVariable, keep);
+  const variable = subsetVariable(raw[0] as RawVariable, keep, data.rowCount);
   if (variable.kind === 'numeric') return variable;
   return { ...variable, column: (raw[0] as RawVariable).source as CategoricalColumn };
 }
 
 /** Names the first non-numeric cell of a categorical column among the kept rows: `"abc" in row 4`. */
-export function describeNonNumeric(column: DataColumn, keep: readonly number[], source: string): string {
+export function describeNonNumeric(column: DataColumn, keep: ArrayLike<number>, source: string): string {
   if (column.kind === 'numeric') return 'numbers';
-  for (const row of keep) {
+  for (let index = 0; index < keep.length; index++) {
+    const row = keep[index] as number;
     const level = column.levels[column.codes[row] as number] as string;
     if (!/^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/.test(level)) {
       return `"${level}" in row ${row + 1} of ${source}`;
@@ -247,61 +248,72 @@ export function describeNonNumeric(column: DataColumn, keep: readonly number[], 
 /** How a factor enters a term: by contrasts (drop the reference level) or by dummies (every level). */
 type Coding = 'contrasts' | 'dummies';
 
+/** One factor of a design column: a numeric variable, or the indicator of one level of a factor. */
+type ColumnFactor =
+  | { kind: 'numeric'; values: Float64Array }
+  | { kind: 'level'; codes: Int32Array; code: number };
+
 function buildDesign(formula: Formula, variables: readonly FrameVariable[], rowCount: number): DesignMatrix {
   const codings = termCodings(formula, variables);
-  const columns: { name: string; values: Float64Array; term: number }[] = [];
-  if (formula.hasIntercept)
-    columns.push({ name: '(Intercept)', values: new Float64Array(rowCount).fill(1), term: 0 });
+  const specs: { name: string; factors: ColumnFactor[]; term: number }[] = [];
+  if (formula.hasIntercept) specs.push({ name: '(Intercept)', factors: [], term: 0 });
   formula.terms.forEach((term, termIndex) => {
-    let product: { name: string; values: Float64Array }[] = [
-      { name: '', values: new Float64Array(rowCount).fill(1) },
-    ];
+    let product: { name: string; factors: ColumnFactor[] }[] = [{ name: '', factors: [] }];
     term.variables.forEach((variableIndex, position) => {
       const variable = variables[variableIndex] as FrameVariable;
-      const factorColumns = variableColumns(variable, codings[termIndex]?.[position] ?? 'contrasts');
-      const next: { name: string; values: Float64Array }[] = [];
+      const columns = variableColumns(variable, codings[termIndex]?.[position] ?? 'contrasts');
       // The earlier variables vary fastest, as in R's model.matrix.
-      for (const right of factorColumns) {
-        for (const left of product) {
-          const values = new Float64Array(rowCount);
-          for (let row = 0; row < rowCount; row++)
-            values[row] = (left.values[row] as number) * (right.values[row] as number);
-          next.push({ name: left.name === '' ? right.name : `${left.name}:${right.name}`, values });
-        }
-      }
-      product = next;
+      product = columns.flatMap((right) =>
+        product.map((left) => ({
+          name: left.name === '' ? right.name : `${left.name}:${right.name}`,
+          factors: [...left.factors, right.factor],
+        })),
+      );
     });
-    for (const column of product) columns.push({ ...column, term: termIndex + 1 });
+    for (const column of product) specs.push({ ...column, term: termIndex + 1 });
   });
-  const values = new Float64Array(rowCount * columns.length);
-  columns.forEach((column, index) => {
-    values.set(column.values, index * rowCount);
+  const values = new Float64Array(rowCount * specs.length);
+  specs.forEach((spec, index) => {
+    fillColumn(values.subarray(index * rowCount, (index + 1) * rowCount), spec.factors);
   });
   return {
     rowCount,
-    columnCount: columns.length,
+    columnCount: specs.length,
     values,
-    columnNames: columns.map((column) => column.name),
-    assign: columns.map((column) => column.term),
+    columnNames: specs.map((spec) => spec.name),
+    assign: specs.map((spec) => spec.term),
     hasIntercept: formula.hasIntercept,
   };
 }
 
-function variableColumns(variable: FrameVariable, coding: Coding): { name: string; values: Float64Array }[] {
-  if (variable.kind === 'numeric') return [{ name: variable.label, values: variable.values }];
+/** Writes the product of `factors` (1 for none) into `target`. O(n · factors). */
+function fillColumn(target: Float64Array, factors: readonly ColumnFactor[]): void {
+  target.fill(1);
+  for (const factor of factors) {
+    if (factor.kind === 'numeric') {
+      const values = factor.values;
+      for (let row = 0; row < target.length; row++)
+        target[row] = (target[row] as number) * (values[row] as number);
+    } else {
+      const { codes, code } = factor;
+      for (let row = 0; row < target.length; row++) if (codes[row] !== code) target[row] = 0;
+    }
+  }
+}
+
+function variableColumns(variable: FrameVariable, coding: Coding): { name: string; factor: ColumnFactor }[] {
+  if (variable.kind === 'numeric')
+    return [{ name: variable.label, factor: { kind: 'numeric', values: variable.values } }];
   if (variable.levels.length < 2) {
     throw new FormulaError(
       `factor ${variable.label} requires at least 2 levels among the rows used (got ${variable.levels.length}: ${variable.levels.join(', ')})`,
     );
   }
   const first = coding === 'contrasts' ? 1 : 0;
-  return variable.levels.slice(first).map((level, offset) => {
-    const code = offset + first;
-    return {
-      name: `${variable.label}${level}`,
-      values: Float64Array.from(variable.codes, (value) => (value === code ? 1 : 0)),
-    };
-  });
+  return variable.levels.slice(first).map((level, offset) => ({
+    name: `${variable.label}${level}`,
+    factor: { kind: 'level', codes: variable.codes, code: offset + first },
+  }));
 }
 
 /**
