@@ -1,33 +1,8 @@
 import { StatsError } from '../stats/index.ts';
 import { TableError } from '../table/index.ts';
-import { GLM_USAGE, runGlm } from './commands/glm.ts';
-import {
-  COX_USAGE,
-  KM_USAGE,
-  LOGRANK_USAGE,
-  runCox,
-  runKaplanMeier,
-  runLogrank,
-} from './commands/survival.ts';
+import { COMMANDS } from './commands/index.ts';
 import { InputFileError, UsageError } from './errors.ts';
 import type { CommandIo } from './io.ts';
-
-type Command = (argv: readonly string[], io: CommandIo) => number;
-
-const COMMANDS: Record<string, { run: Command; usage: string; summary: string }> = {
-  glm: {
-    run: runGlm,
-    usage: GLM_USAGE,
-    summary: 'generalised linear model (R: glm, MASS::glm.nb, sandwich::vcovHC)',
-  },
-  cox: { run: runCox, usage: COX_USAGE, summary: 'Cox proportional hazards model (R: survival::coxph)' },
-  km: {
-    run: runKaplanMeier,
-    usage: KM_USAGE,
-    summary: 'Kaplan-Meier survival curves (R: survival::survfit)',
-  },
-  logrank: { run: runLogrank, usage: LOGRANK_USAGE, summary: 'log-rank test (R: survival::survdiff)' },
-};
 
 const VERSION = '0.1.0';
 
@@ -36,10 +11,10 @@ function helpText(): string {
     `enrich ${VERSION}: trials and evidence synthesis of peer support, with numbers that agree with R.`,
     '',
     'Commands:',
-    ...Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(8)} ${command.summary}`),
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(8)} ${command.summary}`),
     '',
     'Usage:',
-    ...Object.values(COMMANDS).map((command) => `  ${command.usage}`),
+    ...COMMANDS.map((command) => `  ${command.usage}`),
     '',
     'Without --json each command prints a readable table; with --json, one JSON document.',
     'Exit codes: 0 success, 2 bad input or usage, 1 internal error. Docs: docs/reference/cli.md',
@@ -62,18 +37,18 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
+  const command = COMMANDS.find((candidate) => candidate.name === name);
   try {
     if (command === undefined) {
       throw new UsageError(
-        `unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(', ')}; see enrich --help)`,
+        `unknown command "${name}" (commands: ${COMMANDS.map((candidate) => candidate.name).join(', ')}; see enrich --help)`,
       );
     }
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout.write(`usage: ${command.usage}\n`);
       return 0;
     }
-    return command.run(rest, io);
+    return await command.run(rest, io);
   } catch (error) {
     return reportError(error, io);
   }

@@ -1,6 +1,7 @@
 import type { GlmFamilyName, GlmFormulaResult, LinkName, RobustType } from '../../stats/index.ts';
 import { glmFromFormula } from '../../stats/index.ts';
 import { optionalChoice, parseCommandArguments, requireFile, requireOption } from '../arguments.ts';
+import type { CliCommand } from '../command.ts';
 import type { CommandIo } from '../io.ts';
 import { readTableFile } from '../io.ts';
 import { formatJson } from '../json-output.ts';
@@ -14,7 +15,7 @@ const LINKS: readonly LinkName[] = ['identity', 'logit', 'probit', 'cloglog', 'l
 const ROBUST_TYPES: readonly RobustType[] = ['HC0', 'HC1', 'HC3'];
 
 /** `enrich glm`: fits a generalised linear model as R's glm / MASS::glm.nb and prints it. */
-export function runGlm(argv: readonly string[], io: CommandIo): number {
+function runGlm(argv: readonly string[], io: CommandIo): number {
   const parsed = parseCommandArguments(
     argv,
     {
@@ -108,3 +109,10 @@ function formatGlmText(result: GlmFormulaResult, formula: string): string {
   for (const warning of result.warnings) lines.push(`Warning: ${warning}`);
   return `${lines.join('\n')}\n`;
 }
+
+export const glmCommand: CliCommand = {
+  name: 'glm',
+  usage: GLM_USAGE,
+  summary: 'generalised linear model (R: glm, MASS::glm.nb, sandwich::vcovHC)',
+  run: runGlm,
+};

@@ -14,6 +14,7 @@ import {
   requireFile,
   requireOption,
 } from '../arguments.ts';
+import type { CliCommand } from '../command.ts';
 import { type CommandIo, readTableFile } from '../io.ts';
 import { formatJson } from '../json-output.ts';
 import { alignTable, formatNumber, formatPValue } from '../text-table.ts';
@@ -26,7 +27,7 @@ export const LOGRANK_USAGE = 'enrich logrank FILE.csv --formula "Surv(time, even
 const TIES: readonly CoxTies[] = ['efron', 'breslow'];
 
 /** `enrich cox`: Cox proportional hazards as survival::coxph. */
-export function runCox(argv: readonly string[], io: CommandIo): number {
+function runCox(argv: readonly string[], io: CommandIo): number {
   const parsed = parseCommandArguments(
     argv,
     {
@@ -50,7 +51,7 @@ export function runCox(argv: readonly string[], io: CommandIo): number {
 }
 
 /** `enrich km`: Kaplan-Meier estimates as survival::survfit. */
-export function runKaplanMeier(argv: readonly string[], io: CommandIo): number {
+function runKaplanMeier(argv: readonly string[], io: CommandIo): number {
   const parsed = parseCommandArguments(
     argv,
     { formula: { type: 'string' }, json: { type: 'boolean' } },
@@ -68,7 +69,7 @@ export function runKaplanMeier(argv: readonly string[], io: CommandIo): number {
 }
 
 /** `enrich logrank`: the log-rank test as survival::survdiff. */
-export function runLogrank(argv: readonly string[], io: CommandIo): number {
+function runLogrank(argv: readonly string[], io: CommandIo): number {
   const parsed = parseCommandArguments(
     argv,
     { formula: { type: 'string' }, json: { type: 'boolean' } },
@@ -192,3 +193,24 @@ function formatLogrankText(result: LogrankResult & { nDropped: number }, formula
   if (result.nDropped > 0) lines.push(` (${result.nDropped} observations deleted due to missingness)`);
   return `${lines.join('\n')}\n`;
 }
+
+export const coxCommand: CliCommand = {
+  name: 'cox',
+  usage: COX_USAGE,
+  summary: 'Cox proportional hazards model (R: survival::coxph)',
+  run: runCox,
+};
+
+export const kaplanMeierCommand: CliCommand = {
+  name: 'km',
+  usage: KM_USAGE,
+  summary: 'Kaplan-Meier survival curves (R: survival::survfit)',
+  run: runKaplanMeier,
+};
+
+export const logrankCommand: CliCommand = {
+  name: 'logrank',
+  usage: LOGRANK_USAGE,
+  summary: 'log-rank test (R: survival::survdiff)',
+  run: runLogrank,
+};

@@ -1,0 +1,6 @@
+import type { CliCommand } from '../command.ts';
+import { glmCommand } from './glm.ts';
+import { coxCommand, kaplanMeierCommand, logrankCommand } from './survival.ts';
+
+/** Every `enrich` subcommand, in the order --help lists them. Add a new command with one line here. */
+export const COMMANDS: readonly CliCommand[] = [glmCommand, coxCommand, kaplanMeierCommand, logrankCommand];
