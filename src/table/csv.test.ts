@@ -10,14 +10,20 @@ function problemsOf(run: () => unknown): { code: string; messages: string[] } {
     run();
   } catch (error) {
     assert.ok(error instanceof TableError, `expected a TableError, got ${error}`);
-    return { code: error.code, messages: error.problems.map((problem) => `${problem.path}: ${problem.message}`) };
+    return {
+      code: error.code,
+      messages: error.problems.map((problem) => `${problem.path}: ${problem.message}`),
+    };
   }
   assert.fail('expected parseCsv to throw');
 }
 
 describe('parseCsv', () => {
   it('reads RFC 4180 quoting: embedded commas, doubled quotes and newlines', () => {
-    const table = parseCsv(bytes('id,"note, free text"\n1,"a ""quoted"" word"\n2,"two\nlines"\n'), 'notes.csv');
+    const table = parseCsv(
+      bytes('id,"note, free text"\n1,"a ""quoted"" word"\n2,"two\nlines"\n'),
+      'notes.csv',
+    );
     assert.equal(table.rowCount, 2);
     assert.deepEqual(table.columnNames, ['id', 'note, free text']);
     const note = table.findColumn('note, free text');
@@ -26,7 +32,10 @@ describe('parseCsv', () => {
   });
 
   it('types numeric, logical and categorical columns and reads NA and empty cells as missing', () => {
-    const table = parseCsv(bytes('\ufeffy,flag,arm\n1.5,TRUE,usual_care\nNA,FALSE,peer_support\n-2e3,,\n'), 'typed.csv');
+    const table = parseCsv(
+      bytes('\ufeffy,flag,arm\n1.5,TRUE,usual_care\nNA,FALSE,peer_support\n-2e3,,\n'),
+      'typed.csv',
+    );
     const y = table.findColumn('y');
     const flag = table.findColumn('flag');
     const arm = table.findColumn('arm');
@@ -88,7 +97,9 @@ describe('parseCsv', () => {
       problemsOf(() => parseCsv(bytes('a,b\n1,"open\n'), 'quote.csv')),
       {
         code: 'csv_malformed',
-        messages: ['quote.csv:2: a CSV file requires RFC 4180 quoting (got a quoted field that is never closed at line 2)'],
+        messages: [
+          'quote.csv:2: a CSV file requires RFC 4180 quoting (got a quoted field that is never closed at line 2)',
+        ],
       },
     );
   });

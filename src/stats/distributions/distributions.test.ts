@@ -1,9 +1,9 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertClose } from '../../../test/helpers/approx.ts';
 import { readFixture } from '../../../test/helpers/fixtures.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import * as distributions from './index.ts';
-import assert from 'node:assert/strict';
 
 interface DistributionCase {
   name: keyof typeof distributions;

@@ -1,5 +1,5 @@
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import erfcinv from '@stdlib/math-base-special-erfcinv';
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import { checkProbability } from './check.ts';
 
 /**

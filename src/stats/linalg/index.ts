@@ -1,3 +1,4 @@
+export type { QrDecomposition, QrLeastSquares, QrWorkspace } from './householder-qr.ts';
 export {
   createQrWorkspace,
   householderQr,
@@ -10,4 +11,3 @@ export {
   qrQy,
   qrUnscaledCovariance,
 } from './householder-qr.ts';
-export type { QrDecomposition, QrLeastSquares, QrWorkspace } from './householder-qr.ts';

@@ -3,14 +3,21 @@ import { describe, it } from 'node:test';
 import { FormulaError } from '../errors.ts';
 import { parseFormula } from './formula.ts';
 
-const termLabels = (text: string, columns: string[] = []) => parseFormula(text, columns).terms.map((term) => term.label);
+const termLabels = (text: string, columns: string[] = []) =>
+  parseFormula(text, columns).terms.map((term) => term.label);
 
 describe('parseFormula', () => {
   // Expected term labels are R's: attr(terms(formula), "term.labels").
   it('expands operators as terms.formula does', () => {
     assert.deepEqual(termLabels('y ~ a * b'), ['a', 'b', 'a:b']);
     assert.deepEqual(termLabels('y ~ a:b + a'), ['a', 'a:b']);
-    assert.deepEqual(termLabels('Days ~ Sex/(Age + Eth*Lrn)'), ['Sex', 'Sex:Age', 'Sex:Eth', 'Sex:Lrn', 'Sex:Eth:Lrn']);
+    assert.deepEqual(termLabels('Days ~ Sex/(Age + Eth*Lrn)'), [
+      'Sex',
+      'Sex:Age',
+      'Sex:Eth',
+      'Sex:Lrn',
+      'Sex:Eth:Lrn',
+    ]);
     assert.deepEqual(termLabels('y ~ (a + b + c)^2'), ['a', 'b', 'c', 'a:b', 'a:c', 'b:c']);
     assert.deepEqual(termLabels('y ~ a * b - a:b'), ['a', 'b']);
     assert.deepEqual(termLabels('y ~ b:a + a'), ['a', 'b:a']);
@@ -50,10 +57,19 @@ describe('parseFormula', () => {
 
   const errors: [string, string][] = [
     ['y a', 'a formula requires ~ between the response and the terms (got "y a")'],
-    ['y ~ ', 'formula "y ~ " requires a variable, a number or "(" at character 5 (got the end of the formula)'],
+    [
+      'y ~ ',
+      'formula "y ~ " requires a variable, a number or "(" at character 5 (got the end of the formula)',
+    ],
     ['y ~ (a + b', 'formula "y ~ (a + b" requires ")" at character 11 (got the end of the formula)'],
-    ['y ~ a $ b', 'formula "y ~ a $ b" requires a variable, operator or parenthesis at character 7 (got "$ b")'],
-    ['y ~ poly(x)', 'a formula supports the functions factor, as.factor, log, sqrt, exp and Surv (got "poly(" at character 5)'],
+    [
+      'y ~ a $ b',
+      'formula "y ~ a $ b" requires a variable, operator or parenthesis at character 7 (got "$ b")',
+    ],
+    [
+      'y ~ poly(x)',
+      'a formula supports the functions factor, as.factor, log, sqrt, exp and Surv (got "poly(" at character 5)',
+    ],
     ['a + b ~ c', 'a formula requires a single variable or Surv(time, event) on the left of ~ (got "a + b")'],
     ['y ~ Surv(t, e)', 'a formula allows Surv(time, event) only on the left of ~'],
     ['y ~ a + 2', 'a formula term requires a variable, 0 or 1 (got the number 2)'],
@@ -61,12 +77,15 @@ describe('parseFormula', () => {
   ];
   for (const [text, message] of errors) {
     it(`rejects ${JSON.stringify(text)} with a message naming the problem`, () => {
-      assert.throws(() => parseFormula(text), (error: unknown) => {
-        assert.ok(error instanceof FormulaError);
-        assert.equal(error.code, 'formula_invalid');
-        assert.equal(error.message, message);
-        return true;
-      });
+      assert.throws(
+        () => parseFormula(text),
+        (error: unknown) => {
+          assert.ok(error instanceof FormulaError);
+          assert.equal(error.code, 'formula_invalid');
+          assert.equal(error.message, message);
+          return true;
+        },
+      );
     });
   }
 });

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parseCsv } from '../../table/index.ts';
 import { assertDeepClose } from '../../../test/helpers/approx.ts';
 import { fixturePath, readFixture } from '../../../test/helpers/fixtures.ts';
-import { FormulaError, ModelDataError } from '../errors.ts';
 import { createTable } from '../../table/csv.ts';
+import { parseCsv } from '../../table/index.ts';
+import { FormulaError, ModelDataError } from '../errors.ts';
 import { parseFormula } from './formula.ts';
 import { buildModelFrame, withoutIntercept } from './model-frame.ts';
 
