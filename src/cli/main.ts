@@ -1,5 +1,6 @@
 import { StatsError } from '../stats/index.ts';
 import { TableError } from '../table/index.ts';
+import { DatasetError } from '../trial/index.ts';
 import { COMMANDS } from './commands/index.ts';
 import { InputFileError, UsageError } from './errors.ts';
 import type { CommandIo } from './io.ts';
