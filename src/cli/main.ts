@@ -60,6 +60,7 @@ function reportError(error: unknown, io: CommandIo): number {
     error instanceof UsageError ||
     error instanceof InputFileError ||
     error instanceof TableError ||
+    error instanceof DatasetError ||
     error instanceof StatsError
   ) {
     io.stderr.write(`enrich: error [${error.code}]: ${error.message}\n`);
