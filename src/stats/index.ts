@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './linalg/index.ts';
 export * from './models/index.ts';
 export * from './survival/index.ts';
+export * from './meta-analysis/index.ts';
