@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assertClose, assertDeepClose } from '../../../test/helpers/approx.ts';
+import { cronbachAlpha } from './cronbach-alpha.ts';
+import { ReliabilityDataError } from './errors.ts';
+import {
+  numericItems,
+  readCaseTable,
+  reliabilityCases,
+  snakeCaseKeys,
+} from './reliability-fixture.test-support.ts';
+
+// Closed forms (sums of a pairwise covariance matrix, a pseudo-inverse for the SMCs, qf for the Feldt CI):
+// 1e-10 relative. Measured: at most 1e-13. The fixture stores 15 significant digits.
+const TOLERANCE = { relative: 1e-10, absolute: 1e-14 };
+
+describe('cronbachAlpha against psych::alpha 2.2.9 (reference/reliability.R)', () => {
+  for (const testCase of reliabilityCases('alpha')) {
+    it(`${testCase.name}: ${testCase.call}`, () => {
+      const result = cronbachAlpha(numericItems(readCaseTable(testCase.data), testCase.items));
+      assertDeepClose(snakeCaseKeys(result), testCase.expected, TOLERANCE);
+    });
+  }
+
+  it('matches the Shrout-Fleiss alpha and ase of the research note', () => {
+    const result = cronbachAlpha(numericItems(readCaseTable('data/reliability-shrout-fleiss.csv'), null));
+    assertClose(result.rawAlpha, 0.909315542377069, TOLERANCE);
+    assertClose(result.stdAlpha, 0.926943646258737, TOLERANCE);
+    assertClose(result.ase ?? Number.NaN, 0.0567152591543552, TOLERANCE);
+  });
+
+  it('warns about an item without variance and one to reverse', () => {
+    const constant = cronbachAlpha(numericItems(readCaseTable('data/reliability-scale-missing.csv'), null));
+    assert.deepEqual(constant.droppedItems, ['c5']);
+    assert.match(constant.warnings[0] ?? '', /item c5 had no variance and was deleted/);
+    const reversed = cronbachAlpha(
+      numericItems(readCaseTable('data/reliability-bfi-agreeableness.csv'), null),
+    );
+    assert.deepEqual(reversed.negativelyCorrelatedItems, ['A1']);
+    assert.match(reversed.warnings[0] ?? '', /items A1 were negatively correlated/);
+  });
+
+  it('computes the TSDoc example', () => {
+    const result = cronbachAlpha([
+      { name: 'a', values: [1, 2, 3] },
+      { name: 'b', values: [1, 3, 3] },
+    ]);
+    // R: alpha(data.frame(a = c(1, 2, 3), b = c(1, 3, 3)))$total$raw_alpha
+    assertClose(result.rawAlpha, 0.9230769230769231, { relative: 1e-14 });
+  });
+});
+
+describe('cronbachAlpha errors', () => {
+  const throwsWith = (items: Parameters<typeof cronbachAlpha>[0], message: string) =>
+    assert.throws(
+      () => cronbachAlpha(items),
+      (error: unknown) => {
+        assert.ok(error instanceof ReliabilityDataError);
+        assert.equal(error.code, 'reliability_data_invalid');
+        assert.equal(error.message, message);
+        return true;
+      },
+    );
+
+  it('fewer than 2 items', () => {
+    throwsWith([{ name: 'a', values: [1, 2] }], 'alpha requires at least 2 items (got 1)');
+  });
+  it('fewer than 2 items with variance', () => {
+    throwsWith(
+      [
+        { name: 'a', values: [1, 2, 3] },
+        { name: 'b', values: [2, 2, 2] },
+      ],
+      'alpha requires at least 2 items with variance (got 1; without variance: b)',
+    );
+  });
+  it('items of unequal length', () => {
+    throwsWith(
+      [
+        { name: 'a', values: [1, 2, 3] },
+        { name: 'b', values: [2, 1] },
+      ],
+      'alpha requires items of equal length (got 2 responses for "b", 3 for "a")',
+    );
+  });
+  it('an infinite response', () => {
+    throwsWith(
+      [
+        { name: 'a', values: [1, 2, 3] },
+        { name: 'b', values: [2, Number.POSITIVE_INFINITY, 1] },
+      ],
+      'alpha requires finite responses (got Infinity in row 2 of item "b")',
+    );
+  });
+  it('two items never answered together', () => {
+    throwsWith(
+      [
+        { name: 'a', values: [1, 2, 3, Number.NaN, Number.NaN, Number.NaN] },
+        { name: 'b', values: [Number.NaN, Number.NaN, Number.NaN, 1, 2, 4] },
+        { name: 'c', values: [1, 2, 2, 1, 3, 4] },
+      ],
+      'alpha requires every pair of items answered together by at least 2 respondents (got fewer for "b" and "a")',
+    );
+  });
+});
