@@ -1,6 +1,15 @@
 import type { CliCommand } from '../command.ts';
 import { glmCommand } from './glm.ts';
+import { alphaCommand, iccCommand, kappaCommand } from './reliability.ts';
 import { coxCommand, kaplanMeierCommand, logrankCommand } from './survival.ts';
 
 /** Every `enrich` subcommand, in the order --help lists them. Add a new command with one line here. */
-export const COMMANDS: readonly CliCommand[] = [glmCommand, coxCommand, kaplanMeierCommand, logrankCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  glmCommand,
+  coxCommand,
+  kaplanMeierCommand,
+  logrankCommand,
+  alphaCommand,
+  iccCommand,
+  kappaCommand,
+];

@@ -153,7 +153,7 @@ export function cronbachAlpha(items: readonly ReliabilityItem[]): CronbachAlphaR
   const negativelyCorrelatedItems = negativeFirstComponentItems(kept, keptNames);
   if (negativelyCorrelatedItems.length > 0) {
     warnings.push(
-      `items ${negativelyCorrelatedItems.join(', ')} were negatively correlated with the total scale and probably should be reversed (enrich does not reverse items; recode them in the file)`,
+      `negatively correlated with the total scale, probably to be reversed: ${negativelyCorrelatedItems.join(', ')} (enrich does not reverse items; recode them in the file)`,
     );
   }
 
