@@ -38,3 +38,10 @@ export class ModelFitError extends StatsError {
     super('model_not_fitted', message);
   }
 }
+
+/** A bootstrap interval that these replicates cannot give (all replicates equal, an infinite BCa adjustment). */
+export class BootstrapIntervalError extends StatsError {
+  constructor(message: string) {
+    super('bootstrap_interval_undefined', message);
+  }
+}

@@ -3,5 +3,7 @@ export * from './errors.ts';
 export * from './linalg/index.ts';
 export * from './models/index.ts';
 export * from './survival/index.ts';
+export * from './bootstrap/index.ts';
+export * from './random/index.ts';
 export * from './reliability/index.ts';
 export * from './meta-analysis/index.ts';

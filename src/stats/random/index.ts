@@ -1,0 +1,1 @@
+export { createRRandom, type RRandom } from './r-random.ts';
