@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { COMMANDS } from '../../src/cli/commands/index.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
 
 // The installed entry point, run as a user runs it: exit codes and which stream gets what.
@@ -72,7 +73,7 @@ describe('bin/enrich.js', () => {
     assert.equal(unknown.stdout, '');
     assert.equal(
       unknown.stderr,
-      'enrich: error [usage]: unknown command "regress" (commands: glm, cox, km, logrank; see enrich --help)\n',
+      `enrich: error [usage]: unknown command "regress" (commands: ${COMMANDS.map((command) => command.name).join(', ')}; see enrich --help)\n`,
     );
     const badOption = enrich('glm', 'x.csv', '--formula', 'y ~ x', '--family', 'binomial', '--robust', 'HC9');
     assert.equal(badOption.code, 2);
