@@ -23,3 +23,45 @@ export class DatasetError extends Error {
     this.problems = problems;
   }
 }
+
+/**
+ * A randomisation that cannot go ahead: `RandomisationConfigError` (a configuration or simulation setting
+ * that cannot work), `RandomisationStratumError` (a participant's stratum values do not match the
+ * configured factors) or `RandomisationStateError` (a stored state that does not fit the configuration).
+ * Messages never contain the secret parts of the state (pending block contents, block sizes in use).
+ */
+export class RandomisationError extends Error {
+  readonly code:
+    | 'randomisation_config_invalid'
+    | 'randomisation_stratum_invalid'
+    | 'randomisation_state_invalid';
+  constructor(code: RandomisationError['code'], message: string) {
+    super(message);
+    this.name = 'RandomisationError';
+    this.code = code;
+  }
+}
+
+/** A randomisation configuration (arms, ratios, factors, block sizes, minimisation settings) that cannot work. */
+export class RandomisationConfigError extends RandomisationError {
+  constructor(message: string) {
+    super('randomisation_config_invalid', message);
+    this.name = 'RandomisationConfigError';
+  }
+}
+
+/** A participant's stratum values that do not match the configured factors (unknown, missing or extra). */
+export class RandomisationStratumError extends RandomisationError {
+  constructor(message: string) {
+    super('randomisation_stratum_invalid', message);
+    this.name = 'RandomisationStratumError';
+  }
+}
+
+/** A stored randomisation state that does not fit the configuration (corrupted, or settings changed). */
+export class RandomisationStateError extends RandomisationError {
+  constructor(message: string) {
+    super('randomisation_state_invalid', message);
+    this.name = 'RandomisationStateError';
+  }
+}

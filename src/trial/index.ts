@@ -1,4 +1,6 @@
 export * from './analysis-dataset.ts';
 export * from './analysis-dataset-schema.ts';
 export * from './errors.ts';
+export * from './randomisation/index.ts';
+export * from './templates/index.ts';
 export { formatIsoDate, parseIsoDate } from './typed-columns.ts';

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command.ts';
 import { glmCommand } from './glm.ts';
+import { randomisationCommand } from './randomisation.ts';
 import { alphaCommand, iccCommand, kappaCommand } from './reliability.ts';
 import { coxCommand, kaplanMeierCommand, logrankCommand } from './survival.ts';
 
@@ -12,4 +13,5 @@ export const COMMANDS: readonly CliCommand[] = [
   alphaCommand,
   iccCommand,
   kappaCommand,
+  randomisationCommand,
 ];
