@@ -1,4 +1,5 @@
-import { readFixture } from '../../../test/helpers/fixtures.ts';
+import { fixturePath, readFixture } from '../../../test/helpers/fixtures.ts';
+import { readFileSync } from 'node:fs';
 
 // reference/bootstrap.R writes values that must match bit for bit as strings with 17 significant digits
 // (jsonlite 1.8.4 caps numbers at 15); this reads the fixture with those strings turned back into numbers.
@@ -90,4 +91,19 @@ export interface BootstrapFixture {
     extreme: SummaryCase & { x: number[] };
     minimum: { x: number[]; R: number; seed: number; error: string; percent: number[] };
   };
+}
+
+/** test/fixtures/data/bootstrap-trial.csv as columns: numbers (NaN for NA) or, for `arm`, strings. */
+export function readTrialColumns(): { numeric: Record<string, Float64Array>; arm: string[] } {
+  const text = readFileSync(fixturePath('data/bootstrap-trial.csv'), 'utf8').trim().split('\n');
+  const header = (text[0] as string).split(',').map((cell) => cell.replaceAll('"', ''));
+  const rows = text.slice(1).map((line) => line.split(',').map((cell) => cell.replaceAll('"', '')));
+  const numeric: Record<string, Float64Array> = {};
+  header.forEach((name, column) => {
+    if (name !== 'arm')
+      numeric[name] = Float64Array.from(rows, (row) =>
+        row[column] === 'NA' ? Number.NaN : Number(row[column]),
+      );
+  });
+  return { numeric, arm: rows.map((row) => row[header.indexOf('arm')] as string) };
 }
