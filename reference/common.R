@@ -17,6 +17,25 @@ write_dataset <- function(data, name) {
   utils::read.csv(path, stringsAsFactors = TRUE, na.strings = c("NA", ""))
 }
 
+# jsonlite prints at most 15 significant digits whatever `digits` says, so doubles are written here with
+# sprintf("%.17g") (enough to round-trip every double) and passed to toJSON verbatim. Vectors keep
+# jsonlite's auto_unbox rule: length-1 vectors become scalars unless wrapped in I().
+precise_doubles <- function(x) {
+  if (is.data.frame(x)) return(x)
+  if (is.list(x)) {
+    out <- lapply(x, precise_doubles)
+    names(out) <- names(x)
+    if (inherits(x, "AsIs")) class(out) <- class(x)
+    return(out)
+  }
+  if (is.double(x) && is.null(dim(x))) {
+    text <- ifelse(is.finite(x), sprintf("%.17g", x), "null")
+    boxed <- inherits(x, "AsIs") || length(x) != 1
+    return(structure(if (boxed) paste0("[", paste(text, collapse = ","), "]") else text, class = "json"))
+  }
+  x
+}
+
 # Writes test/fixtures/<name>.json with the R and package versions that produced it.
 # Numbers keep 17 significant digits; NA, NaN and Inf become null.
 write_fixture <- function(name, cases, packages = character()) {
@@ -25,9 +44,9 @@ write_fixture <- function(name, cases, packages = character()) {
     generated_by = paste0("reference/", name, ".R"),
     r_version = R.version.string,
     packages = versions,
-    cases = cases
+    cases = precise_doubles(cases)
   )
-  json <- jsonlite::toJSON(out, auto_unbox = TRUE, digits = I(17), na = "null", null = "null", pretty = TRUE)
+  json <- jsonlite::toJSON(out, auto_unbox = TRUE, na = "null", null = "null", json_verbatim = TRUE, pretty = TRUE)
   writeLines(json, file.path(fixture_dir, paste0(name, ".json")))
 }
 
