@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.ts';
+import { bootCommand } from './boot.ts';
 import { glmCommand } from './glm.ts';
 import { randomisationCommand } from './randomisation.ts';
 import { alphaCommand, iccCommand, kappaCommand } from './reliability.ts';
@@ -14,4 +15,5 @@ export const COMMANDS: readonly CliCommand[] = [
   iccCommand,
   kappaCommand,
   randomisationCommand,
+  bootCommand,
 ];
