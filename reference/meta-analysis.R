@@ -47,6 +47,16 @@ homogeneous <- data.frame(
 )
 homogeneous <- write_dataset(homogeneous, "meta-homogeneous")
 
+# The illustrative peer-support examples of docs/guides/meta-analysis.md (invented study data).
+guide_hospitalisation <- write_dataset(
+  utils::read.csv(file.path("docs", "guides", "data", "peer-support-hospitalisation.csv")),
+  "meta-guide-hospitalisation"
+)
+guide_recovery <- write_dataset(
+  utils::read.csv(file.path("docs", "guides", "data", "peer-support-recovery.csv")),
+  "meta-guide-recovery"
+)
+
 # ---- the CLI JSON shape ------------------------------------------------------------------------------------
 ratio_measures <- c("RR", "OR")
 
@@ -173,7 +183,27 @@ cases <- list(
   case("homogeneous_reml", "meta-homogeneous", homogeneous, "GEN", "REML", leave_one_out = TRUE),
   case("homogeneous_dl", "meta-homogeneous", homogeneous, "GEN", "DL"),
   case("homogeneous_pm", "meta-homogeneous", homogeneous, "GEN", "PM"),
-  case("homogeneous_ml_knha", "meta-homogeneous", homogeneous, "GEN", "ML", "knha")
+  case("homogeneous_ml_knha", "meta-homogeneous", homogeneous, "GEN", "ML", "knha"),
+  case("guide_hospitalisation_rr_reml", "meta-guide-hospitalisation", guide_hospitalisation, "RR", "REML",
+       subgroup = "setting", leave_one_out = TRUE),
+  case("guide_recovery_smd_reml", "meta-guide-recovery", guide_recovery, "SMD", "REML"),
+  case("guide_recovery_smd_reml_knha", "meta-guide-recovery", guide_recovery, "SMD", "REML", "knha")
 )
 
 write_fixture("meta-analysis", cases, packages = c("metafor"))
+
+# R's uniroot (zeroin), which metafor uses for the Paule-Mandel tau^2: root, iterations, estimated precision.
+uniroot_case <- function(name, f, lower, upper, tol) {
+  r <- uniroot(f, c(lower, upper), tol = tol)
+  list(name = name, lower = lower, upper = upper, tol = tol, root = r$root, iterations = r$iter,
+       estimated_precision = r$estim.prec)
+}
+write_fixture("meta-analysis-uniroot", list(
+  uniroot_case("sqrt2", function(x) x^2 - 2, 0, 2, 1e-12),
+  uniroot_case("cos_fixed_point", function(x) cos(x) - x, -1, 3, .Machine$double.eps^0.25),
+  uniroot_case("cubic", function(x) x^3 - 2 * x - 5, 2, 3, 1e-9)
+))
+# write_fixture names the script after the fixture; this one comes from meta-analysis.R
+uniroot_path <- file.path(fixture_dir, "meta-analysis-uniroot.json")
+writeLines(sub('"reference/meta-analysis-uniroot.R"', '"reference/meta-analysis.R"', readLines(uniroot_path),
+               fixed = TRUE), uniroot_path)

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command.ts';
 import { bootCommand } from './boot.ts';
 import { glmCommand } from './glm.ts';
+import { metaCommand } from './meta.ts';
 import { randomisationCommand } from './randomisation.ts';
 import { alphaCommand, iccCommand, kappaCommand } from './reliability.ts';
 import { coxCommand, kaplanMeierCommand, logrankCommand } from './survival.ts';
@@ -14,6 +15,7 @@ export const COMMANDS: readonly CliCommand[] = [
   alphaCommand,
   iccCommand,
   kappaCommand,
+  metaCommand,
   randomisationCommand,
   bootCommand,
 ];

@@ -8,6 +8,11 @@ export {
   type MetaStudy,
   metaAnalysis,
 } from './meta-analysis.ts';
+export {
+  type StudyDataWithSubgroups,
+  STUDY_COLUMNS,
+  studyDataFromColumns,
+} from './study-data-from-columns.ts';
 export { MetaAnalysisDataError, type MetaAnalysisProblem } from './meta-analysis-data-error.ts';
 export { type PooledSummary, pooledSummary, type RatioScale } from './pooled-summary.ts';
 export { type RmaPrediction, predictRma } from './predict-rma.ts';
