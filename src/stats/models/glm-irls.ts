@@ -6,6 +6,11 @@ import {
   qrBackSolve,
   qrQty,
 } from '../linalg/householder-qr.ts';
+import {
+  createNormalEquationsWorkspace,
+  solveEquilibratedCholesky,
+  weightedCrossProduct,
+} from '../linalg/normal-equations.ts';
 import type { DesignMatrix } from './design-matrix.ts';
 import { compensatedSum, type GlmFamily } from './glm-family.ts';
 
@@ -17,7 +22,26 @@ export interface GlmIrlsOptions {
   maxIterations?: number;
   /** `glm.control(epsilon)`, default 1e-8. */
   epsilon?: number;
+  /**
+   * `'auto'` (default): normal equations in each pass with one final QR, falling back to `'qr'` for anything
+   * unusual; `'qr'`: a Householder QR in every pass, as `glm.fit`. Both give R's iterations and results;
+   * they differ only by rounding (see {@link fitGlmIrls}).
+   */
+  method?: 'auto' | 'qr';
 }
+
+/**
+ * Largest variance inflation factor (largest diagonal element of the inverse of the equilibrated X'WX) for
+ * which a pass is solved through the normal equations. Their rounding error grows with the condition number
+ * kappa: the fitted linear predictor, which is what the next pass's weights depend on, is perturbed by about
+ * p * eps * sqrt(kappa) relative, so at 1e6 (kappa at most p^2 * 1e6) about 1e-11 at p = 11, and the final pass
+ * is re-solved by QR anyway. A covariate like a calendar year (mean 2000, sd 3) next to the intercept has a
+ * VIF of about 4e5. Beyond the limit the fit uses a QR in every pass.
+ */
+export const NORMAL_EQUATIONS_VIF_LIMIT = 1e6;
+
+/** Margin around epsilon within which a deviance change sends the fit to the pure-QR path. */
+const STOPPING_MARGIN = 1e-3;
 
 /**
  * The raw result of R's `glm.fit`. `qr`, `workingWeights` come from the last IRLS pass (weights at the mu
@@ -62,10 +86,20 @@ function addWarning(warnings: string[], message: string): void {
 
 /**
  * Iteratively reweighted least squares exactly as R's `glm.fit` (unit prior weights, no offset): start values
- * from the family's `initialize` (or `etaStart`), weighted least squares by Householder QR with tolerance
- * min(1e-7, epsilon/1000) and limited pivoting, stopping when |dev - devold| / (|dev| + 0.1) < epsilon or after
- * `maxIterations`, halving the step only for a non-finite deviance or invalid eta/mu. Buffers are allocated
- * once per call; each iteration is O(n p^2) with no per-element allocation.
+ * from the family's `initialize` (or `etaStart`), weighted least squares with R's stopping rule
+ * |dev - devold| / (|dev| + 0.1) < epsilon or `maxIterations`, halving the step only for a non-finite deviance
+ * or invalid eta/mu, and `qr` the Householder QR (dqrdc2, tolerance min(1e-7, epsilon/1000), limited pivoting)
+ * of the last pass's weighted design.
+ *
+ * With `method: 'auto'` (the default) each pass's weighted least-squares problem is first solved through the
+ * normal equations (equilibrated Cholesky of X'WX, several times cheaper than a QR), which gives the same
+ * iterates up to rounding; the last pass is then decomposed by Householder QR and its solution, eta, mu and
+ * deviance taken from that QR exactly as R computes them. Any pass that is not routine sends the whole fit
+ * back to the pure-QR path (`method: 'qr'`, one QR per pass as `glm.fit`): a largest variance inflation
+ * factor of the equilibrated X'WX above {@link NORMAL_EQUATIONS_VIF_LIMIT} or a Cholesky breakdown, rank
+ * deficiency (aliased columns), rows with zero working weight, step halving, non-convergence, invalid
+ * values, or a deviance change within 0.1% of the stopping threshold (where rounding could change R's
+ * iteration count). Buffers are allocated once per call; each pass is O(n p^2).
  * @throws ModelFitError when no valid start or step can be found, or the coefficients become non-finite.
  * @example
  * const design = createDesignMatrix([{ name: '(Intercept)', values: [1, 1, 1, 1] }]);
@@ -79,6 +113,22 @@ export function fitGlmIrls(
 ): GlmIrlsFit {
   const maxIterations = options.maxIterations ?? 25;
   const epsilon = options.epsilon ?? 1e-8;
+  if ((options.method ?? 'auto') === 'auto') {
+    const fit = fitByNormalEquations(design, y, family, maxIterations, epsilon, options.etaStart);
+    if (fit !== undefined) return fit;
+  }
+  return fitByQr(design, y, family, maxIterations, epsilon, options.etaStart);
+}
+
+/** glm.fit with a Householder QR in every pass (R's own path); see {@link fitGlmIrls}. */
+function fitByQr(
+  design: DesignMatrix,
+  y: Float64Array,
+  family: GlmFamily,
+  maxIterations: number,
+  epsilon: number,
+  etaStart: Float64Array | undefined,
+): GlmIrlsFit {
   const n = design.rowCount;
   const p = design.columnCount;
   const x = design.values;
@@ -98,11 +148,11 @@ export function fitGlmIrls(
   const coefficientsOld = new Float64Array(p);
   let haveOld = false;
 
-  if (options.etaStart === undefined) {
+  if (etaStart === undefined) {
     family.initialize(y, mu, n);
     for (let i = 0; i < n; i++) eta[i] = family.linkfun(mu[i] as number);
   } else {
-    eta.set(options.etaStart);
+    eta.set(etaStart);
   }
   family.linkinvInto(eta, mu, n);
   if (!(family.validMu(mu, n) && family.validEta(eta, n))) {
@@ -120,12 +170,7 @@ export function fitGlmIrls(
   let goodCount = n;
 
   const updateLinearPredictor = (): void => {
-    eta.fill(0);
-    for (let j = 0; j < p; j++) {
-      const coefficient = start[j] as number;
-      const base = j * n;
-      for (let i = 0; i < n; i++) eta[i] = (eta[i] as number) + (x[base + i] as number) * coefficient;
-    }
+    linearPredictor(x, n, p, start, eta);
     family.linkinvInto(eta, mu, n);
   };
 
@@ -232,6 +277,60 @@ export function fitGlmIrls(
     haveOld = true;
   }
   if (qr === undefined) throw new ModelFitError('glm requires at least one iteration (got maxit = 0)');
+  return finishFit(design, y, family, {
+    coefficients: start,
+    qr,
+    goodRows,
+    goodCount,
+    weight,
+    muEta,
+    eta,
+    mu,
+    deviance,
+    iterations,
+    converged,
+    boundary,
+    warnings,
+  });
+}
+
+/** The state of glm.fit after its loop, from which {@link finishFit} builds the result. */
+interface IrlsState {
+  coefficients: Float64Array;
+  qr: QrDecomposition;
+  goodRows: Int32Array | undefined;
+  goodCount: number;
+  /** w of the last pass (indexed by design row). */
+  weight: Float64Array;
+  /** Scratch of length n (overwritten with mu.eta at the final eta). */
+  muEta: Float64Array;
+  eta: Float64Array;
+  mu: Float64Array;
+  deviance: number;
+  iterations: number;
+  converged: boolean;
+  boundary: boolean;
+  warnings: string[];
+}
+
+/** glm.fit after its loop: warnings, aliasing, working residuals and weights, null deviance and aic. */
+function finishFit(design: DesignMatrix, y: Float64Array, family: GlmFamily, state: IrlsState): GlmIrlsFit {
+  const {
+    qr,
+    goodRows,
+    goodCount,
+    weight,
+    muEta,
+    eta,
+    mu,
+    deviance,
+    iterations,
+    converged,
+    boundary,
+    warnings,
+  } = state;
+  const n = design.rowCount;
+  const p = design.columnCount;
   if (!converged) addWarning(warnings, 'glm.fit: algorithm did not converge');
   if (boundary) addWarning(warnings, 'glm.fit: algorithm stopped at boundary value');
   const tiny = 10 * Number.EPSILON;
@@ -272,7 +371,7 @@ export function fitGlmIrls(
   const aic = family.aic(y, mu, n, deviance) + 2 * rank;
   if (family.name === 'poisson') addNonIntegerWarnings(warnings, y);
   return {
-    coefficients: start,
+    coefficients: state.coefficients,
     aliased,
     rank,
     qr,
@@ -291,6 +390,164 @@ export function fitGlmIrls(
     boundary,
     warnings,
   };
+}
+
+/**
+ * glm.fit with each pass solved through the normal equations and the last one re-solved by QR; undefined
+ * when anything is unusual, so that {@link fitByQr} decides (see {@link fitGlmIrls}).
+ */
+function fitByNormalEquations(
+  design: DesignMatrix,
+  y: Float64Array,
+  family: GlmFamily,
+  maxIterations: number,
+  epsilon: number,
+  etaStart: Float64Array | undefined,
+): GlmIrlsFit | undefined {
+  const n = design.rowCount;
+  const p = design.columnCount;
+  const x = design.values;
+  if (n <= p || p === 0 || maxIterations < 1) return undefined;
+
+  const eta = new Float64Array(n);
+  const mu = new Float64Array(n);
+  const muEta = new Float64Array(n);
+  const varianceValues = new Float64Array(n);
+  const weight = new Float64Array(n); // w = sqrt(mu.eta^2 / V(mu)) of the current pass
+  const response = new Float64Array(n); // z * w of the current pass
+  const gram = new Float64Array(p * p);
+  const rhs = new Float64Array(p);
+  const workspace = createNormalEquationsWorkspace(p);
+  const start = new Float64Array(p);
+
+  if (etaStart === undefined) {
+    family.initialize(y, mu, n);
+    for (let i = 0; i < n; i++) eta[i] = family.linkfun(mu[i] as number);
+  } else {
+    eta.set(etaStart);
+  }
+  family.linkinvInto(eta, mu, n);
+  if (!(family.validMu(mu, n) && family.validEta(eta, n))) return undefined;
+  let devianceOld = family.deviance(y, mu, n);
+  let deviance = devianceOld;
+  let iterations = 0;
+  let converged = false;
+  for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    iterations = iteration;
+    family.varianceInto(mu, varianceValues, n);
+    family.muEtaInto(eta, muEta, n);
+    for (let i = 0; i < n; i++) {
+      const varianceValue = varianceValues[i] as number;
+      const derivative = muEta[i] as number;
+      // NaN or zero variance, NaN or zero mu.eta: errors or dropped rows, left to the QR path.
+      if (!(varianceValue !== 0 && derivative !== 0) || Number.isNaN(varianceValue + derivative)) {
+        return undefined;
+      }
+      const w = Math.sqrt((derivative * derivative) / varianceValue);
+      weight[i] = w;
+      response[i] = ((eta[i] as number) + ((y[i] as number) - (mu[i] as number)) / derivative) * w;
+    }
+    weightedCrossProduct(x, n, p, weight, response, gram, rhs, workspace);
+    const inflation = solveEquilibratedCholesky(gram, rhs, p, start, workspace);
+    if (!(inflation <= NORMAL_EQUATIONS_VIF_LIMIT)) return undefined;
+    if (!updateFit(x, n, p, start, eta, mu, family)) return undefined;
+    deviance = family.deviance(y, mu, n);
+    if (!Number.isFinite(deviance) || !(family.validEta(eta, n) && family.validMu(mu, n))) return undefined;
+    const change = Math.abs(deviance - devianceOld) / (0.1 + Math.abs(deviance));
+    if (Math.abs(change - epsilon) <= STOPPING_MARGIN * epsilon) return undefined;
+    if (change < epsilon) {
+      converged = true;
+      break;
+    }
+    devianceOld = deviance;
+  }
+  if (!converged) return undefined;
+
+  // The last pass as R computes it: QR of the weighted design, Q'(z w), back substitution, new eta and mu.
+  const weighted = new Float64Array(n * p);
+  for (let j = 0; j < p; j++) {
+    const base = j * n;
+    for (let i = 0; i < n; i++) weighted[base + i] = (x[base + i] as number) * (weight[i] as number);
+  }
+  const qr = householderQrInPlace(weighted, n, p, qrTolerance(epsilon));
+  if (qr.rank < p) return undefined;
+  qrQty(qr, response, response);
+  qrBackSolve(qr, response, start);
+  if (!updateFit(x, n, p, start, eta, mu, family)) return undefined;
+  deviance = family.deviance(y, mu, n);
+  if (!Number.isFinite(deviance) || !(family.validEta(eta, n) && family.validMu(mu, n))) return undefined;
+  const change = Math.abs(deviance - devianceOld) / (0.1 + Math.abs(deviance));
+  if (!(change < epsilon) || Math.abs(change - epsilon) <= STOPPING_MARGIN * epsilon) return undefined;
+  return finishFit(design, y, family, {
+    coefficients: start,
+    qr,
+    goodRows: undefined,
+    goodCount: n,
+    weight,
+    muEta,
+    eta,
+    mu,
+    deviance,
+    iterations,
+    converged: true,
+    boundary: false,
+    warnings: [],
+  });
+}
+
+/** eta = X b and mu = linkinv(eta), in glm.fit's order of summation; false when b is not finite. */
+function updateFit(
+  x: Float64Array,
+  n: number,
+  p: number,
+  coefficients: Float64Array,
+  eta: Float64Array,
+  mu: Float64Array,
+  family: GlmFamily,
+): boolean {
+  for (let j = 0; j < p; j++) if (!Number.isFinite(coefficients[j] as number)) return false;
+  linearPredictor(x, n, p, coefficients, eta);
+  family.linkinvInto(eta, mu, n);
+  return true;
+}
+
+/**
+ * eta = X b summed column by column as glm.fit's `x %*% start` (BLAS dgemv: eta_i = ((x_i1 b_1 + x_i2 b_2) +
+ * ...)), four columns per pass so eta is read and written a quarter as often; the additions happen in the
+ * same order, so the result is bit-identical.
+ */
+function linearPredictor(
+  x: Float64Array,
+  n: number,
+  p: number,
+  coefficients: Float64Array,
+  eta: Float64Array,
+): void {
+  eta.fill(0);
+  let j = 0;
+  for (; j + 3 < p; j += 4) {
+    const b0 = coefficients[j] as number;
+    const b1 = coefficients[j + 1] as number;
+    const b2 = coefficients[j + 2] as number;
+    const b3 = coefficients[j + 3] as number;
+    const c0 = j * n;
+    const c1 = c0 + n;
+    const c2 = c1 + n;
+    const c3 = c2 + n;
+    for (let i = 0; i < n; i++) {
+      eta[i] =
+        (eta[i] as number) +
+        (x[c0 + i] as number) * b0 +
+        (x[c1 + i] as number) * b1 +
+        (x[c2 + i] as number) * b2 +
+        (x[c3 + i] as number) * b3;
+    }
+  }
+  for (; j < p; j++) {
+    const coefficient = coefficients[j] as number;
+    const base = j * n;
+    for (let i = 0; i < n; i++) eta[i] = (eta[i] as number) + (x[base + i] as number) * coefficient;
+  }
 }
 
 /** Most distinct "non-integer x" messages reported (R keeps 50 warnings). */
