@@ -72,12 +72,12 @@ function runSimulate(argv: readonly string[], io: CommandIo): number {
   if (template === undefined) throw new UsageError(`unknown template "${templateName}"`);
   const method = optionalChoice(parsed, 'method', METHODS, RANDOMISATION_USAGE) ?? 'blocks';
   const participants = wholeNumber(parsed.values.n, 'n', 1, 1_000_000, true) as number;
+  const siteWeights = parseWeights(parsed.values['site-weights']);
   let seed = wholeNumber(parsed.values.seed, 'seed', 0, Number.MAX_SAFE_INTEGER, false);
   if (seed === undefined) {
     seed = secureRandomSeed();
     io.stderr.write(`enrich: note: no --seed given; used --seed ${seed} (pass it to reproduce this run)\n`);
   }
-  const siteWeights = parseWeights(parsed.values['site-weights']);
   const config: RandomisationConfig =
     method === 'blocks' ? template.randomisation.permutedBlocks : template.randomisation.minimisation;
   const result = simulateRandomisation(config, {

@@ -29,7 +29,10 @@ describe('randomBelow', () => {
   it('is uniform: 60,000 draws below 6 fall within 5 SD of 10,000 each', () => {
     const random = createSeededRandom(2024);
     const counts = new Array<number>(6).fill(0);
-    for (let index = 0; index < 60000; index++) counts[randomBelow(random, 6)]++;
+    for (let index = 0; index < 60000; index++) {
+      const value = randomBelow(random, 6);
+      counts[value] = (counts[value] as number) + 1;
+    }
     const sd = Math.sqrt(60000 * (1 / 6) * (5 / 6));
     for (const count of counts) assert.ok(Math.abs(count - 10000) < 5 * sd, `count ${count}`);
   });
