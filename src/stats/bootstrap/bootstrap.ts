@@ -93,11 +93,18 @@ export function bootstrapIndices(
   for (let row = 0; row < n; row++) (members[strata[row] as number] as number[]).push(row);
   for (const rows of members) {
     const size = rows.length;
+    if (size === 1 && strataCount > 1) {
+      // A one-row stratum among several keeps its row (boot's rep(gp, R)) and draws nothing.
+      for (let replicate = 0; replicate < replicates; replicate++)
+        out[replicate * n + (rows[0] as number)] = rows[0] as number;
+      continue;
+    }
+    // bsample(gp, R * size) filled column-major into the stratum's columns: draw d is resample d mod R, column floor(d / R).
+    const draws = rng.unifIndices(size, replicates * size);
+    let draw = 0;
     for (const row of rows) {
       for (let replicate = 0; replicate < replicates; replicate++) {
-        // A one-row stratum among several keeps its row (boot's rep(gp, R)); a lone stratum always draws.
-        out[replicate * n + row] =
-          size === 1 && strataCount > 1 ? row : (rows[rng.unifIndex(size)] as number);
+        out[replicate * n + row] = rows[draws[draw++] as number] as number;
       }
     }
   }

@@ -16,6 +16,8 @@ export interface RRandom {
    * covering n, built from 16-bit chunks `floor(65536 u)`, masked, and redrawn while >= n.
    */
   unifIndex(n: number): number;
+  /** `count` draws of `unifIndex(n)` at once (0-based; `sample.int(n, count, TRUE) - 1`), the fast path for resampling. */
+  unifIndices(n: number, count: number): Int32Array;
   /** As `sample.int(n, size, replace)`: 1-based integers (R's values). */
   sampleInt(n: number, size?: number, replace?: boolean): Int32Array;
   /** As `sample(values, size, replace)` for a vector of length >= 2: `values[sample.int(length, size, replace)]`. */
@@ -30,8 +32,8 @@ export interface RRandom {
 
 const STATE_SIZE = 624;
 const SHIFT_SIZE = 397;
-const MATRIX_A = 0x9908b0df;
-const UPPER_MASK = 0x80000000;
+const MATRIX_A = 0x9908b0df | 0; // as a signed 32-bit integer, like every word below
+const UPPER_MASK = 0x80000000 | 0;
 const LOWER_MASK = 0x7fffffff;
 /** 1 / (2^32 - 1): R's `i2_32m1`, used by `fixup`. */
 const INVERSE_2_32_MINUS_1 = 2.328306437080797e-10;
@@ -64,14 +66,15 @@ export function createRRandom(seed: number): RRandom {
       `createRRandom requires an integer seed between -2147483647 and 2147483647, as set.seed (got ${seed})`,
     );
   }
-  const words = new Uint32Array(STATE_SIZE);
+  // Signed 32-bit words: V8 keeps them as small integers (a Uint32Array above 2^31 would box doubles).
+  const words = new Int32Array(STATE_SIZE);
   let scrambled = seed >>> 0;
   for (let round = 0; round < 50; round++) scrambled = (Math.imul(69069, scrambled) + 1) >>> 0;
   // The first of the 625 words is the position slot (overwritten below); the rest are mt[0..623].
   scrambled = (Math.imul(69069, scrambled) + 1) >>> 0;
   for (let index = 0; index < STATE_SIZE; index++) {
     scrambled = (Math.imul(69069, scrambled) + 1) >>> 0;
-    words[index] = scrambled;
+    words[index] = scrambled | 0;
   }
   let position = STATE_SIZE;
 
@@ -91,34 +94,75 @@ export function createRRandom(seed: number): RRandom {
     position = 0;
   }
 
-  function unifRand(): number {
+  /** The next tempered 32-bit MT19937 output, as an unsigned integer. */
+  function nextWord(): number {
     if (position >= STATE_SIZE) regenerate();
     let y = words[position++] as number;
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
     y ^= (y << 15) & 0xefc60000;
     y ^= y >>> 18;
-    const value = (y >>> 0) * INVERSE_2_32;
+    return y >>> 0;
+  }
+
+  function unifRand(): number {
+    const value = nextWord() * INVERSE_2_32;
     // R's fixup: keep the value strictly inside (0, 1).
     if (value <= 0) return 0.5 * INVERSE_2_32_MINUS_1;
     if (1 - value <= 0) return 1 - 0.5 * INVERSE_2_32_MINUS_1;
     return value;
   }
 
-  function unifIndex(n: number): number {
-    if (n <= 0) return 0;
+  /**
+   * R's rbits/R_unif_index. A 16-bit chunk `floor(65536 * unif_rand())` is exactly the top 16 bits of the
+   * 32-bit word (fixup only moves a zero word to a uniform whose chunk is still 0), so the draw is done
+   * on integers. `n <= bits` in R's loop means one chunk up to 15 bits, two chunks for 16 to 31 bits.
+   */
+  function fillIndices(n: number, out: Int32Array): void {
     let bits = 0;
     while (2 ** bits < n) bits++;
+    const twoChunks = bits >= 16;
+    const mask = twoChunks ? 0 : 2 ** bits - 1;
     const modulus = 2 ** bits;
-    for (;;) {
-      // R's rbits: one 16-bit chunk per started 16 bits, `n <= bits` so bits = 16 takes two chunks.
-      let value = 0;
-      for (let taken = 0; taken <= bits; taken += 16) {
-        value = 65536 * value + Math.floor(unifRand() * 65536);
-      }
-      value %= modulus;
-      if (value < n) return value;
+    // The generator is inlined with a local position: this loop is the cost of drawing resamples.
+    let at = position;
+    for (let index = 0; index < out.length; index++) {
+      let value: number;
+      do {
+        if (at >= STATE_SIZE) {
+          regenerate();
+          at = 0;
+        }
+        let y = words[at++] as number;
+        y ^= y >>> 11;
+        y ^= (y << 7) & 0x9d2c5680;
+        y ^= (y << 15) & 0xefc60000;
+        y ^= y >>> 18;
+        if (twoChunks) {
+          if (at >= STATE_SIZE) {
+            regenerate();
+            at = 0;
+          }
+          let second = words[at++] as number;
+          second ^= second >>> 11;
+          second ^= (second << 7) & 0x9d2c5680;
+          second ^= (second << 15) & 0xefc60000;
+          second ^= second >>> 18;
+          value = ((y >>> 16) * 65536 + (second >>> 16)) % modulus;
+        } else {
+          value = (y >>> 16) & mask;
+        }
+      } while (value >= n);
+      out[index] = value;
     }
+    position = at;
+  }
+
+  const single = new Int32Array(1);
+  function unifIndex(n: number): number {
+    if (n <= 0) return 0;
+    fillIndices(n, single);
+    return single[0] as number;
   }
 
   function checkCount(what: string, count: number): void {
@@ -141,7 +185,8 @@ export function createRRandom(seed: number): RRandom {
     }
     const out = new Int32Array(size);
     if (replace || size < 2) {
-      for (let index = 0; index < size; index++) out[index] = unifIndex(n) + 1;
+      fillIndices(n, out);
+      for (let index = 0; index < size; index++) out[index] = (out[index] as number) + 1;
       return out;
     }
     // R's partial Fisher-Yates: draw a slot, take it, move the last remaining value into it.
@@ -171,6 +216,17 @@ export function createRRandom(seed: number): RRandom {
         );
       }
       return unifIndex(n);
+    },
+    unifIndices(n: number, count: number): Int32Array {
+      if (!Number.isInteger(n) || n < 1 || n > MAX_INDEX_RANGE) {
+        throw new InvalidArgumentError(
+          `unifIndices requires a whole number n between 1 and 2147483647 (got ${n})`,
+        );
+      }
+      checkCount('unifIndices', count);
+      const out = new Int32Array(count);
+      fillIndices(n, out);
+      return out;
     },
     runif(count: number, min = 0, max = 1): Float64Array {
       checkCount('runif', count);
@@ -202,7 +258,7 @@ export function createRRandom(seed: number): RRandom {
       const out = new Int32Array(STATE_SIZE + 2);
       out[0] = KIND_CODE;
       out[1] = position;
-      out.set(new Int32Array(words.buffer.slice(0)), 2);
+      out.set(words, 2);
       return out;
     },
   };
