@@ -132,6 +132,44 @@ describe('enrich boot reports warnings and an impossible BCa interval', () => {
   });
 });
 
+describe('enrich boot without strata when a resample can lack a group', () => {
+  it('leaves NaN replicates out of the intervals with a warning; BCa null when the jackknife is undefined', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'enrich-boot-nan-')), 'lonely.csv');
+    writeFileSync(path, 'x,g\n1,a\n2,a\n3,a\n4,a\n5,a\n9,b\n');
+    const run = await runCli([
+      'boot',
+      path,
+      '--statistic',
+      'difference-in-means',
+      '--column',
+      'x',
+      '--group',
+      'g',
+      '--R',
+      '100',
+      '--seed',
+      '1',
+      '--json',
+    ]);
+    assert.equal(run.code, 0);
+    const output = JSON.parse(run.stdout);
+    assert.equal(output.intervals.bca, null);
+    assert.ok(Number.isFinite(output.intervals.percentile[0]));
+    assert.ok(
+      output.warnings.some((warning: string) =>
+        /^\d+ non-finite replicate\(s\) left out of the intervals, as boot.ci does$/.test(warning),
+      ),
+      output.warnings.join('\n'),
+    );
+    assert.ok(
+      output.warnings.includes(
+        'bca: bootCi requires finite influence values with some spread for the BCa acceleration (got a = NaN)',
+      ),
+      output.warnings.join('\n'),
+    );
+  });
+});
+
 describe('enrich boot rejects bad input (exit 2, one message, nothing on stdout)', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'enrich-boot-errors-'));
   function csv(name: string, text: string): string {

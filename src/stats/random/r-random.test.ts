@@ -66,6 +66,13 @@ describe('createRRandom matches set.seed(seed) streams exactly', () => {
     assert.deepEqual(Array.from(createRRandom(1).sampleInt(10, 10, true)), [9, 4, 7, 1, 2, 7, 2, 3, 1, 5]);
   });
 
+  it('unifIndices is sample.int(n, count, TRUE) - 1, for one and two 16-bit chunks', () => {
+    for (const n of [7, 590, 65536, 100000]) {
+      const oneBased = Array.from(createRRandom(3).sampleInt(n, 500, true), (value) => value - 1);
+      assert.deepEqual(Array.from(createRRandom(3).unifIndices(n, 500)), oneBased);
+    }
+  });
+
   it('streams are independent: no global state', () => {
     const first = createRRandom(1);
     const second = createRRandom(1);
