@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createSecureRandom, secureRandomSeed } from '../../src/cli/secure-random.ts';
 import {
   createSeededRandom,
   ENRICH_MINIMISATION,
@@ -189,5 +190,24 @@ describe('enrich randomisation: bad input exits 2 with a message on stderr and n
     const run = await runCli(['randomisation', '--help']);
     assert.equal(run.code, 0);
     assert.match(run.stdout, /^usage: enrich randomisation simulate --template enrich/);
+  });
+});
+
+describe('createSecureRandom (node:crypto)', () => {
+  it('gives whole numbers in [0, 2^32) across several 256-word refills, not repeating', () => {
+    const random = createSecureRandom();
+    const words = Array.from({ length: 1000 }, () => random.nextUint32());
+    for (const word of words) assert.ok(Number.isInteger(word) && word >= 0 && word < 2 ** 32);
+    // 1000 draws from 2^32 values: a repeat has probability ~1e-4, all-equal refills would repeat at once.
+    assert.ok(new Set(words).size >= 999);
+    // Mean of uniform [0, 2^32): 2^31, SD of the mean 2^32 / sqrt(12 x 1000) ~ 3.9e7; 6 SD.
+    const mean = words.reduce((sum, word) => sum + word, 0) / words.length;
+    assert.ok(Math.abs(mean - 2 ** 31) < 6 * (2 ** 32 / Math.sqrt(12000)), `mean ${mean}`);
+  });
+  it('secureRandomSeed is a whole number in [0, 2^53) built from 21 + 32 bits', () => {
+    const seed = secureRandomSeed();
+    assert.ok(Number.isSafeInteger(seed) && seed >= 0);
+    const words = [4294967295, 4294967295];
+    assert.equal(secureRandomSeed({ nextUint32: () => words.shift() as number }), 2 ** 53 - 1);
   });
 });

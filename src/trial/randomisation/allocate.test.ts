@@ -134,6 +134,12 @@ describe('allocate rejects a participant whose strata do not match (class, code,
       'participant stratum "site" requires one of site_1, site_2, site_3, site_4, site_5, site_6, site_7 (got "site_9")',
     );
   });
+  it('not an object', () => {
+    assertStratumError(
+      null as unknown as Record<string, string>,
+      'participant strata require an object of factor name -> level (got null)',
+    );
+  });
   it('a missing factor and an extra one, both named', () => {
     assertStratumError(
       { site: 'site_1', diagnosis: 'psychosis' },

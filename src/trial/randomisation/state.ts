@@ -77,6 +77,11 @@ export function resolveParticipant(
   config: ResolvedRandomisationConfig,
   participant: ParticipantStrata,
 ): ResolvedParticipant {
+  if (participant === null || typeof participant !== 'object' || Array.isArray(participant)) {
+    throw new RandomisationStratumError(
+      `participant strata require an object of factor name -> level (got ${participant === null ? 'null' : typeof participant})`,
+    );
+  }
   const problems: string[] = [];
   const levels: number[] = [];
   const names: string[] = [];
