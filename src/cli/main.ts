@@ -1,18 +1,19 @@
 import { StatsError } from '../stats/index.ts';
 import { TableError } from '../table/index.ts';
-import { DatasetError } from '../trial/index.ts';
+import { DatasetError, RandomisationError } from '../trial/index.ts';
 import { COMMANDS } from './commands/index.ts';
 import { InputFileError, UsageError } from './errors.ts';
 import type { CommandIo } from './io.ts';
 
 const VERSION = '0.1.0';
+const NAME_WIDTH = Math.max(...COMMANDS.map((command) => command.name.length));
 
 function helpText(): string {
   const lines = [
     `enrich ${VERSION}: trials and evidence synthesis of peer support, with numbers that agree with R.`,
     '',
     'Commands:',
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(8)} ${command.summary}`),
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(NAME_WIDTH)}  ${command.summary}`),
     '',
     'Usage:',
     ...COMMANDS.map((command) => `  ${command.usage}`),
@@ -61,6 +62,7 @@ function reportError(error: unknown, io: CommandIo): number {
     error instanceof InputFileError ||
     error instanceof TableError ||
     error instanceof DatasetError ||
+    error instanceof RandomisationError ||
     error instanceof StatsError
   ) {
     io.stderr.write(`enrich: error [${error.code}]: ${error.message}\n`);

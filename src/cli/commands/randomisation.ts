@@ -2,7 +2,6 @@ import {
   createSeededRandom,
   findTrialTemplate,
   type RandomisationConfig,
-  RandomisationError,
   type SimulationResult,
   simulateRandomisation,
   TRIAL_TEMPLATES,
@@ -33,16 +32,7 @@ function runRandomisation(argv: readonly string[], io: CommandIo): number {
       `unknown randomisation subcommand "${subcommand}" (subcommands: ${SUBCOMMANDS.join(', ')})\nusage: ${RANDOMISATION_USAGE}`,
     );
   }
-  try {
-    return runSimulate(rest, io);
-  } catch (error) {
-    // The trial layer's errors are bad input (exit 2), reported as main() reports the others.
-    if (error instanceof RandomisationError) {
-      io.stderr.write(`enrich: error [${error.code}]: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  return runSimulate(rest, io);
 }
 
 function runSimulate(argv: readonly string[], io: CommandIo): number {
