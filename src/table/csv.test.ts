@@ -59,6 +59,42 @@ describe('parseCsv', () => {
     assert.equal(table.rowCount, 2);
   });
 
+  it('reads quote-free files in one pass exactly as the quoted path: numbers, NA, CRLF, blank lines', () => {
+    // The same cells with and without a quoted header (which sends the file through csv-parse) must agree.
+    const body = '1.5,NA,a\r\n.5,,b\r\n\r\n-2e3,+1,a\r\n1.,1E-2,c\r\n';
+    const simple = parseCsv(bytes(`y,x,arm\r\n${body}`), 'simple.csv');
+    const quoted = parseCsv(bytes(`y,"x",arm\r\n${body}`), 'quoted.csv');
+    assert.equal(simple.rowCount, 4);
+    assert.deepEqual(simple.columnNames, quoted.columnNames);
+    for (const name of simple.columnNames) assert.deepEqual(simple.findColumn(name), quoted.findColumn(name));
+    const y = simple.findColumn('y');
+    const x = simple.findColumn('x');
+    assert.ok(y?.kind === 'numeric' && x?.kind === 'numeric');
+    assert.deepEqual(Array.from(y.values), [1.5, 0.5, -2000, 1]);
+    assert.deepEqual(Array.from(x.values), [Number.NaN, Number.NaN, 1, 0.01]);
+  });
+
+  it('leaves cells that are not plain numbers to the column typing rules (spaces, TRUE, Inf, text)', () => {
+    const table = parseCsv(bytes('a,b,c,d\n 1 ,TRUE,Inf,1\n2,FALSE,-Inf,x1\n'), 'rules.csv');
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((name) => table.findColumn(name));
+    assert.ok(a?.kind === 'numeric' && b?.kind === 'numeric' && c?.kind === 'numeric');
+    assert.deepEqual(Array.from(a.values), [1, 2]);
+    assert.deepEqual(Array.from(b.values), [1, 0]);
+    assert.deepEqual(Array.from(c.values), [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    assert.ok(d?.kind === 'categorical');
+    assert.deepEqual(d.levels, ['1', 'x1']);
+  });
+
+  it('reports ragged rows of a quote-free CRLF file with their lines', () => {
+    assert.deepEqual(
+      problemsOf(() => parseCsv(bytes('a,b\r\n1,2\r\n\r\n3\r\n'), 'ragged-crlf.csv')),
+      {
+        code: 'csv_ragged_row',
+        messages: ['ragged-crlf.csv:4: every CSV row requires 2 cells as in the header (got 1 at line 4)'],
+      },
+    );
+  });
+
   it('rejects an empty file', () => {
     assert.deepEqual(
       problemsOf(() => parseCsv(bytes(''), 'empty.csv')),

@@ -21,6 +21,14 @@ const MAX_LISTED_PROBLEMS = 20;
  */
 export function parseCsv(bytes: Uint8Array, source: string): Table {
   const text = decodeUtf8(bytes, source);
+  const simple = splitSimpleCsv(text);
+  if (simple !== undefined) {
+    checkHeader(simple.header, source);
+    const columns = simple.header.map((name, index) =>
+      typeCells(name.trim(), simple.columns[index] as string[]),
+    );
+    return createTable(source, columns, simple.rowCount);
+  }
   const records = parseRecords(text, source);
   const [header, ...rows] = records;
   if (header === undefined) {
@@ -31,7 +39,7 @@ export function parseCsv(bytes: Uint8Array, source: string): Table {
   checkHeader(header.record, source);
   checkRowLengths(header.record.length, rows, source);
   const columns = header.record.map((name, index) =>
-    typeColumn(
+    typeCells(
       name.trim(),
       rows.map((row) => row.record[index] as string),
     ),
@@ -49,6 +57,134 @@ export function createTable(source: string, columns: readonly DataColumn[], rowC
     columnNames: columns.map((column) => column.name),
     findColumn: (name) => byName.get(name),
   };
+}
+
+/** A CSV without quotes split into header and cells by column; see {@link splitSimpleCsv}. */
+interface SimpleCsv {
+  header: string[];
+  columns: string[][];
+  rowCount: number;
+}
+
+const LINE_FEED = 10;
+const CARRIAGE_RETURN = 13;
+
+/**
+ * The common case read in one pass without csv-parse: no quote character anywhere, line ends all `\n` or all
+ * `\r\n`, and every non-empty line with as many cells as the header. Such text has exactly one reading under
+ * RFC 4180 (and csv-parse's options above): records are the non-empty lines and cells the text between commas.
+ * Anything else (quotes, lone `\r`, a second byte-order mark, ragged rows, no header) returns undefined, and
+ * csv-parse reads the file and reports the problems with their line numbers.
+ */
+function splitSimpleCsv(text: string): SimpleCsv | undefined {
+  if (text.includes('"') || text.charCodeAt(0) === 0xfeff) return undefined;
+  let crlf = false;
+  if (text.includes('\r')) {
+    let returns = 0;
+    for (let at = text.indexOf('\r'); at !== -1; at = text.indexOf('\r', at + 1)) {
+      if (text.charCodeAt(at + 1) !== LINE_FEED) return undefined;
+      returns++;
+    }
+    let feeds = 0;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) feeds++;
+    if (feeds !== returns) return undefined;
+    crlf = true;
+  }
+  let header: string[] | undefined;
+  let columns: string[][] = [];
+  let width = 0;
+  let rowCount = 0;
+  const length = text.length;
+  let position = 0;
+  while (position < length) {
+    let end = text.indexOf('\n', position);
+    if (end === -1) end = length;
+    const lineEnd = crlf && text.charCodeAt(end - 1) === CARRIAGE_RETURN ? end - 1 : end;
+    if (lineEnd > position) {
+      if (header === undefined) {
+        header = text.slice(position, lineEnd).split(',');
+        width = header.length;
+        columns = header.map(() => []);
+      } else {
+        let cellStart = position;
+        for (let column = 0; column < width - 1; column++) {
+          const comma = text.indexOf(',', cellStart);
+          if (comma === -1 || comma >= lineEnd) return undefined;
+          (columns[column] as string[]).push(text.slice(cellStart, comma));
+          cellStart = comma + 1;
+        }
+        const comma = text.indexOf(',', cellStart);
+        if (comma !== -1 && comma < lineEnd) return undefined;
+        (columns[width - 1] as string[]).push(text.slice(cellStart, lineEnd));
+        rowCount++;
+      }
+    }
+    position = end + 1;
+  }
+  if (header === undefined) return undefined;
+  return { header, columns, rowCount };
+}
+
+/**
+ * `typeColumn` with a fast path for the common numeric column: when every cell is empty, `NA` or a plain
+ * decimal number (optional sign, digits with at most one point, optional exponent, no spaces) the values are
+ * `Number(cell)` and NaN, exactly what `typeColumn` gives for those cells; any other cell hands the whole column
+ * to `typeColumn`. Levels of categorical columns are copied so they do not keep the file's text alive.
+ */
+function typeCells(name: string, cells: readonly string[]): DataColumn {
+  const values = new Float64Array(cells.length);
+  for (let row = 0; row < cells.length; row++) {
+    const cell = cells[row] as string;
+    if (cell === '' || cell === 'NA') {
+      values[row] = Number.NaN;
+    } else if (isPlainNumber(cell)) {
+      values[row] = Number(cell);
+    } else {
+      const column = typeColumn(name, cells);
+      if (column.kind !== 'categorical') return column;
+      return { ...column, levels: column.levels.map(detachString) };
+    }
+  }
+  return { kind: 'numeric', name, values };
+}
+
+/** A copy of `text` that shares no memory with the string it was sliced from (a JSON round trip). */
+function detachString(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Whether `cell` is `[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?` (column-typing's number pattern without spaces). */
+function isPlainNumber(cell: string): boolean {
+  const length = cell.length;
+  let at = 0;
+  let code = cell.charCodeAt(0);
+  if (code === 43 || code === 45) at++;
+  let digits = 0;
+  while (at < length && isDigit(cell.charCodeAt(at))) {
+    at++;
+    digits++;
+  }
+  if (at < length && cell.charCodeAt(at) === 46) {
+    at++;
+    while (at < length && isDigit(cell.charCodeAt(at))) {
+      at++;
+      digits++;
+    }
+  }
+  if (digits === 0) return false;
+  if (at === length) return true;
+  code = cell.charCodeAt(at);
+  if (code !== 101 && code !== 69) return false;
+  at++;
+  code = cell.charCodeAt(at);
+  if (code === 43 || code === 45) at++;
+  const exponentStart = at;
+  while (at < length && isDigit(cell.charCodeAt(at))) at++;
+  return at > exponentStart && at === length;
 }
 
 interface ParsedRecord {
