@@ -103,7 +103,7 @@ describe('solveEquilibratedCholesky', () => {
     const solution = new Float64Array(p);
     const inflation = solveEquilibratedCholesky(gram, rhs, p, solution, workspace);
     assert.ok(inflation >= 1 && inflation < 10);
-    truth.forEach((value, j) => assert.ok(Math.abs((solution[j] as number) - value) < 1e-13));
+    for (const [j, value] of truth.entries()) assert.ok(Math.abs((solution[j] as number) - value) < 1e-13);
   });
 
   it('returns Infinity for a zero column or a singular matrix', () => {
