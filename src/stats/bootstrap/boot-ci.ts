@@ -1,7 +1,7 @@
 import { pnorm, qnorm } from '../distributions/index.ts';
 import { BootstrapIntervalError, InvalidArgumentError } from '../errors.ts';
+import { addExact, divideRounded, type ExtendedSum, productError } from '../numerics/extended-sum.ts';
 import type { BootstrapResult } from './bootstrap.ts';
-import { addExact, divideRounded, type ExtendedSum, productError } from './extended-sum.ts';
 import { jackknife } from './jackknife.ts';
 
 /** The interval types of `boot.ci` this library computes (R's `type = "norm"`, `"basic"`, `"perc"`, `"bca"`). */

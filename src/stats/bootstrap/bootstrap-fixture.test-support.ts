@@ -1,5 +1,5 @@
-import { fixturePath, readFixture } from '../../../test/helpers/fixtures.ts';
 import { readFileSync } from 'node:fs';
+import { fixturePath, readFixture } from '../../../test/helpers/fixtures.ts';
 
 // reference/bootstrap.R writes values that must match bit for bit as strings with 17 significant digits
 // (jsonlite 1.8.4 caps numbers at 15); this reads the fixture with those strings turned back into numbers.

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.ts';
+import { addExact, divideRounded, type ExtendedSum, productError } from '../numerics/extended-sum.ts';
 import type { RRandom } from '../random/index.ts';
-import { addExact, divideRounded, type ExtendedSum, productError } from './extended-sum.ts';
 
 /**
  * A statistic of a resample: receives the 0-based row indices of one resample (length n, in R's column

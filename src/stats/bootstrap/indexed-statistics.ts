@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.ts';
+import { addExact, divideRounded, type ExtendedSum, productError } from '../numerics/extended-sum.ts';
 import type { BootstrapStatistic } from './bootstrap.ts';
-import { addExact, divideRounded, type ExtendedSum, productError } from './extended-sum.ts';
 
 // Ready-made statistics for `bootstrap`, each the R function `function(d, i) ...` given in its comment.
 // They compute what R computes in long double (see extended-sum.ts), so their replicates agree with R's

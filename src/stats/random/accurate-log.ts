@@ -4,20 +4,10 @@
 // (about 100 bits) and rounds once, which agrees with glibc's log except where glibc itself misrounds.
 // Internal to the random folder.
 
-const SPLITTER = 134217729; // 2^27 + 1
+import { productError } from '../numerics/extended-sum.ts';
+
 const LN2_HIGH = Math.LN2; // 0.6931471805599453, the double nearest ln 2
 const LN2_LOW = 2.3190468138462996e-17;
-
-/** Dekker's TwoProduct error: a * b = product + error exactly. */
-function productError(a: number, b: number, product: number): number {
-  const aSplit = SPLITTER * a;
-  const aHigh = aSplit - (aSplit - a);
-  const aLow = a - aHigh;
-  const bSplit = SPLITTER * b;
-  const bHigh = bSplit - (bSplit - b);
-  const bLow = b - bHigh;
-  return aHigh * bHigh - product + aHigh * bLow + aLow * bHigh + aLow * bLow;
-}
 
 type DoubleDouble = [number, number];
 
