@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { assertWellFormedSvg, attribute, elementsWithRole } from '../../test/helpers/svg.ts';
 import { metaAnalysis, type StudyData } from '../stats/index.ts';
 import { forestPlot } from './forest-plot.ts';
 import { funnelPlot } from './funnel-plot.ts';
-import { assertWellFormedSvg, attribute, elementsWithRole } from '../../test/helpers/svg.ts';
 
 // dat.bcg (metafor's metadat), the first 13 trials of BCG vaccine against tuberculosis
 const bcg: StudyData = {

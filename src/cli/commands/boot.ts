@@ -5,9 +5,9 @@ import {
   bootstrap,
   createRRandom,
   differenceInMeansStatistic,
+  ModelDataError,
   meanStatistic,
   medianStatistic,
-  ModelDataError,
   ratioOfMeansStatistic,
   sdStatistic,
 } from '../../stats/index.ts';

@@ -11,9 +11,9 @@ export {
   qrQy,
   qrUnscaledCovariance,
 } from './householder-qr.ts';
+export type { NormalEquationsWorkspace } from './normal-equations.ts';
 export {
   createNormalEquationsWorkspace,
   solveEquilibratedCholesky,
   weightedCrossProduct,
 } from './normal-equations.ts';
-export type { NormalEquationsWorkspace } from './normal-equations.ts';

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
-import { type MetaAnalysisProblem, MetaAnalysisDataError } from './meta-analysis-data-error.ts';
+import { MetaAnalysisDataError, type MetaAnalysisProblem } from './meta-analysis-data-error.ts';
 import { type EffectMeasure, MEASURE_DATA_KIND, type StudyData } from './types.ts';
 
 /**

@@ -8,15 +8,15 @@ export {
   type MetaStudy,
   metaAnalysis,
 } from './meta-analysis.ts';
-export {
-  type StudyDataWithSubgroups,
-  STUDY_COLUMNS,
-  studyDataFromColumns,
-} from './study-data-from-columns.ts';
 export { MetaAnalysisDataError, type MetaAnalysisProblem } from './meta-analysis-data-error.ts';
 export { type PooledSummary, pooledSummary, type RatioScale } from './pooled-summary.ts';
-export { type RmaPrediction, predictRma } from './predict-rma.ts';
+export { predictRma, type RmaPrediction } from './predict-rma.ts';
 export { type RmaCoefficient, type RmaInput, type RmaModerator, type RmaResult, rma } from './rma.ts';
+export {
+  STUDY_COLUMNS,
+  type StudyDataWithSubgroups,
+  studyDataFromColumns,
+} from './study-data-from-columns.ts';
 export {
   type SubgroupAnalysis,
   type SubgroupDifferenceTest,

@@ -6,8 +6,8 @@ import { InvalidArgumentError, ModelDataError, ModelFitError } from '../errors.t
 import { checkStudyData } from './check-study-data.ts';
 import { escalc } from './escalc.ts';
 import { leaveOneOut } from './leave-one-out.ts';
-import { MetaAnalysisDataError } from './meta-analysis-data-error.ts';
 import { metaAnalysis } from './meta-analysis.ts';
+import { MetaAnalysisDataError } from './meta-analysis-data-error.ts';
 import { predictRma } from './predict-rma.ts';
 import { rma } from './rma.ts';
 import { uniroot } from './uniroot.ts';

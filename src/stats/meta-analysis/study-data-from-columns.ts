@@ -1,5 +1,5 @@
 import type { DataColumn, ModelData } from '../models/data-column.ts';
-import { type MetaAnalysisProblem, MetaAnalysisDataError } from './meta-analysis-data-error.ts';
+import { MetaAnalysisDataError, type MetaAnalysisProblem } from './meta-analysis-data-error.ts';
 import { type EffectMeasure, MEASURE_DATA_KIND, type StudyData } from './types.ts';
 
 /** Study data read from named columns, with each study's subgroup when one was asked for. */

@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '../errors.ts';
 import { qnorm } from '../distributions/index.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import { ReliabilityDataError } from './errors.ts';
 
 /** A rating: a number or a category label; `null` or NaN where missing. */

@@ -1,10 +1,4 @@
 export {
-  type AlphaItemStatistics,
-  type CronbachAlphaResult,
-  cronbachAlpha,
-  type ReliabilityItem,
-} from './cronbach-alpha.ts';
-export {
   type CohenKappaOptions,
   type CohenKappaResult,
   cohenKappa,
@@ -12,6 +6,12 @@ export {
   type KappaWeights,
   type Rating,
 } from './cohen-kappa.ts';
+export {
+  type AlphaItemStatistics,
+  type CronbachAlphaResult,
+  cronbachAlpha,
+  type ReliabilityItem,
+} from './cronbach-alpha.ts';
 export { ReliabilityDataError } from './errors.ts';
 export {
   type IccRow,

@@ -1,7 +1,7 @@
-import { InvalidArgumentError } from '../errors.ts';
 import { pf, qf } from '../distributions/index.ts';
-import { ReliabilityDataError } from './errors.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import type { ReliabilityItem } from './cronbach-alpha.ts';
+import { ReliabilityDataError } from './errors.ts';
 
 /** The six Shrout-Fleiss forms, in psych's order. */
 export type IccType = 'ICC1' | 'ICC2' | 'ICC3' | 'ICC1k' | 'ICC2k' | 'ICC3k';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fixturePath, readFixture } from '../../../test/helpers/fixtures.ts';
 import { parseCsv, type Table } from '../../table/index.ts';
-import type { ReliabilityItem } from './cronbach-alpha.ts';
 import type { KappaWeights, Rating } from './cohen-kappa.ts';
+import type { ReliabilityItem } from './cronbach-alpha.ts';
 
 /** One case of test/fixtures/reliability.json (written by reference/reliability.R). */
 export type ReliabilityCase =
