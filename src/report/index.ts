@@ -1,2 +1,3 @@
 export { type ForestPlotOptions, forestPlot } from './forest-plot.ts';
 export { funnelPlot } from './funnel-plot.ts';
+export * from './trial-report/index.ts';
