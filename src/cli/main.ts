@@ -1,6 +1,6 @@
 import { StatsError } from '../stats/index.ts';
 import { TableError } from '../table/index.ts';
-import { DatasetError, RandomisationError } from '../trial/index.ts';
+import { DatasetError, RandomisationError, SimulationOptionsError } from '../trial/index.ts';
 import { COMMANDS } from './commands/index.ts';
 import { InputFileError, UsageError } from './errors.ts';
 import type { CommandIo } from './io.ts';
@@ -63,6 +63,7 @@ function reportError(error: unknown, io: CommandIo): number {
     error instanceof TableError ||
     error instanceof DatasetError ||
     error instanceof RandomisationError ||
+    error instanceof SimulationOptionsError ||
     error instanceof StatsError
   ) {
     io.stderr.write(`enrich: error [${error.code}]: ${error.message}\n`);

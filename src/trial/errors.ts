@@ -65,3 +65,19 @@ export class RandomisationStateError extends RandomisationError {
     this.name = 'RandomisationStateError';
   }
 }
+
+/**
+ * Simulation settings that cannot produce a trial (`enrich simulate`, `enrich power`): a probability outside
+ * [0, 1], a negative mean, probabilities that do not sum to 1, risks that would exceed 1 ... Carries every
+ * problem at once (`problems`, one per option, `path` the option name).
+ */
+export class SimulationOptionsError extends Error {
+  readonly code = 'simulation_options_invalid';
+  readonly problems: readonly DataProblem[];
+  constructor(problems: readonly DataProblem[]) {
+    if (problems.length === 0) throw new RangeError('SimulationOptionsError requires at least one problem');
+    super(problems.map((problem) => problem.message).join('\n'));
+    this.name = 'SimulationOptionsError';
+    this.problems = problems;
+  }
+}

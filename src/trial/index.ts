@@ -4,3 +4,4 @@ export * from './errors.ts';
 export * from './randomisation/index.ts';
 export * from './templates/index.ts';
 export { formatIsoDate, parseIsoDate } from './typed-columns.ts';
+export * from './simulator/index.ts';
