@@ -289,16 +289,23 @@ function primarySentence(context: Context): string {
   const armText = (arm: Arm) =>
     `${formatInteger(primary.events[arm.level])} of ${formatInteger(primary.n[arm.level])} (${formatDecimal(primary.percent[arm.level], 1)}%)`;
   const covariates = listWords(context.analysis.methods.plan.covariates.map(context.label));
+  const readmitted = `${armText(intervention)} participants offered ${lowerFirst(intervention.label)} and ${armText(reference)} offered ${lowerFirst(reference.label)} were readmitted within 12 months.`;
+  if (![rr.estimate, rr.ciLower, rr.ciUpper].every(Number.isFinite)) {
+    return `${readmitted} The adjusted risk ratio could not be estimated (see the notes from the model fits).`;
+  }
   const conclusion =
     rr.ciLower <= 1 && rr.ciUpper >= 1
       ? `The data are compatible with anything from a ${ratioWords(rr.ciLower)} to a ${ratioWords(rr.ciUpper)} risk, so the trial did not show that ${lowerFirst(intervention.label)} changes the risk of readmission.`
       : `The whole ${context.level} confidence interval lies ${rr.ciUpper < 1 ? 'below' : 'above'} 1: risk was ${ratioWords(rr.ciLower)} to ${ratioWords(rr.ciUpper)}.`;
-  return `${armText(intervention)} participants offered ${lowerFirst(intervention.label)} and ${armText(reference)} offered ${lowerFirst(reference.label)} were readmitted within 12 months. After adjustment for ${covariates}, the risk of readmission with ${lowerFirst(intervention.label)} was estimated to be ${ratioWords(rr.estimate)} than with ${lowerFirst(reference.label)} (risk ratio ${formatRatio(rr.estimate)}, ${context.level} CI ${formatRatio(rr.ciLower)} to ${formatRatio(rr.ciUpper)}; ${formatPSentence(rr.pValue)}). ${conclusion}`;
+  return `${readmitted} After adjustment for ${covariates}, the risk of readmission with ${lowerFirst(intervention.label)} was estimated to be ${ratioWords(rr.estimate)} than with ${lowerFirst(reference.label)} (risk ratio ${formatRatio(rr.estimate)}, ${context.level} CI ${formatRatio(rr.ciLower)} to ${formatRatio(rr.ciUpper)}; ${formatPSentence(rr.pValue)}). ${conclusion}`;
 }
 
 function caceSentence(context: Context): string {
   const { cace } = context.analysis;
   const rr = cace.riskRatio;
+  if (![rr.estimate, rr.ciLower, rr.ciUpper].every(Number.isFinite)) {
+    return 'The complier average causal effect could not be estimated (see the notes from the model fits).';
+  }
   const excludesOne = rr.ciUpper < 1 || rr.ciLower > 1;
   return `Among compliers (participants who had at least two peer worker contacts, at least one after discharge), the risk of readmission was estimated to be ${ratioWords(rr.estimate)} than among comparable participants offered ${lowerFirst(context.reference.label)} (complier average causal effect risk ratio ${formatRatio(rr.estimate)}, ${context.level} BCa bootstrap CI ${formatRatio(rr.ciLower)} to ${formatRatio(rr.ciUpper)}${excludesOne ? ', an interval that excludes 1' : ', an interval that includes 1'}).`;
 }
