@@ -2,8 +2,10 @@ import type { CliCommand } from '../command.ts';
 import { bootCommand } from './boot.ts';
 import { glmCommand } from './glm.ts';
 import { metaCommand } from './meta.ts';
+import { powerCommand } from './power.ts';
 import { randomisationCommand } from './randomisation.ts';
 import { alphaCommand, iccCommand, kappaCommand } from './reliability.ts';
+import { simulateCommand } from './simulate.ts';
 import { coxCommand, kaplanMeierCommand, logrankCommand } from './survival.ts';
 
 /** Every `enrich` subcommand, in the order --help lists them. Add a new command with one line here. */
@@ -18,4 +20,6 @@ export const COMMANDS: readonly CliCommand[] = [
   metaCommand,
   randomisationCommand,
   bootCommand,
+  simulateCommand,
+  powerCommand,
 ];
