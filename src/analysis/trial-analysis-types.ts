@@ -110,6 +110,8 @@ export interface PrimaryAnalysis {
   percent: PerArm<number>;
   /** Participants of the dataset with a missing primary outcome (left out). */
   missing: number;
+  /** Participants in the adjusted models (known outcome and complete covariates). */
+  nModel: number;
   /** Unadjusted p(peer_support) − p(usual_care), Wald CI with sqrt(p1q1/n1 + p0q0/n0), z-test p. */
   riskDifference: EffectEstimate;
   /** exp(arm coefficient) of `glm(outcome ~ arm + covariates, binomial)`, Wald CI. */

@@ -10,6 +10,8 @@ export interface GlmFormulaOptions {
   link?: LinkName;
   robust?: RobustType;
   confidenceLevel?: number;
+  /** Also return `vcov(fit)` (see `GlmInput.covariance`). */
+  covariance?: boolean;
 }
 
 /** A GLM fitted from a formula: the fit, plus how many rows `na.omit` dropped. */
@@ -51,6 +53,7 @@ export function glmFromFormula(
     ...(options.link === undefined ? {} : { link: options.link }),
     ...(options.robust === undefined ? {} : { robust: options.robust }),
     ...(options.confidenceLevel === undefined ? {} : { confidenceLevel: options.confidenceLevel }),
+    ...(options.covariance === undefined ? {} : { covariance: options.covariance }),
   });
   return { ...fit, nDropped: frame.droppedCount };
 }

@@ -24,6 +24,20 @@ export interface GlmInput {
   rowNumbers?: Int32Array;
   /** Default 0.95. */
   confidenceLevel?: number;
+  /** Also return the coefficients' covariance matrix (`vcov(fit)`, or the sandwich one with `robust`). */
+  covariance?: boolean;
+}
+
+/**
+ * The covariance matrix of the estimable (non-aliased) coefficients, as R's `vcov(fit)` (dispersion x
+ * `summary(fit)$cov.unscaled`) or, with `robust`, `sandwich::vcovHC(fit, type)`; aliased columns are left
+ * out (R puts NA in their rows and columns).
+ */
+export interface GlmCovariance {
+  /** Term of each row/column, in design order. */
+  terms: string[];
+  /** k x k, symmetric: element (i, j) is `values[i * k + j]`. */
+  values: Float64Array;
 }
 
 /** One row of the coefficient table; all numbers null for an aliased column (NA in R). */
@@ -62,6 +76,8 @@ export interface GlmResult {
   theta?: number;
   thetaSe?: number;
   robust?: RobustType;
+  /** Present when the input asked for `covariance`. */
+  covariance?: GlmCovariance;
 }
 
 function rowLabel(rowNumbers: Int32Array | undefined, index: number): number {
@@ -234,12 +250,21 @@ export function fitGlm(input: GlmInput): GlmResult {
 
   // Standard errors of the non-aliased columns, which keep design order under R's limited pivoting.
   const standardErrors = new Float64Array(design.columnCount).fill(Number.NaN);
+  let covariance: GlmCovariance | undefined;
   if (input.robust === undefined) {
     const unscaled = qrUnscaledCovariance(fit.qr);
     const rank = fit.rank;
     for (let position = 0; position < rank; position++) {
       const column = fit.qr.pivot[position] as number;
       standardErrors[column] = Math.sqrt(dispersion * (unscaled[position * rank + position] as number));
+    }
+    if (input.covariance === true) {
+      // Under glm.fit's limited pivoting the first `rank` pivot positions are the estimable columns in
+      // design order, so the unscaled matrix is already in design order.
+      covariance = {
+        terms: Array.from(fit.qr.pivot.subarray(0, rank), (column) => design.columnNames[column] as string),
+        values: unscaled.map((value) => dispersion * value),
+      };
     }
   } else {
     const sandwich = glmSandwichCovariance({ ...fit, design, family: familyName, rowNumbers }, input.robust);
@@ -248,6 +273,12 @@ export function fitGlm(input: GlmInput): GlmResult {
       standardErrors[column] = Math.sqrt(sandwich.covariance[position * k + position] as number);
     });
     warnings = [...warnings, ...sandwich.warnings.filter((message) => !warnings.includes(message))];
+    if (input.covariance === true) {
+      covariance = {
+        terms: sandwich.columns.map((column) => design.columnNames[column] as string),
+        values: Float64Array.from(sandwich.covariance),
+      };
+    }
   }
 
   const useT = dispersionEstimated && input.robust === undefined;
@@ -293,6 +324,7 @@ export function fitGlm(input: GlmInput): GlmResult {
     result.thetaSe = checkNumber(negativeBinomial.thetaSe, 'the standard error of theta');
   }
   if (input.robust !== undefined) result.robust = input.robust;
+  if (covariance !== undefined) result.covariance = covariance;
   return result;
 }
 
