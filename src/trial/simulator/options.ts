@@ -195,7 +195,10 @@ export const DEFAULT_TRIAL_SIMULATION_OPTIONS: TrialSimulationOptions = {
   },
 };
 
-/** Settings given by a caller: any subset; nested records replace the default record as a whole. */
+/**
+ * Settings given by a caller: any subset. Nested records replace the default record as a whole, except
+ * `scales`, where each scale given replaces that scale's settings.
+ */
 export type TrialSimulationOptionsInput = Partial<TrialSimulationOptions>;
 
 /** Largest mean accepted for a count (keeps the inversion sampler exact and fast). */
@@ -224,7 +227,15 @@ export function resolveSimulationOptions(input: TrialSimulationOptionsInput = {}
       );
     }
   }
-  const options = { ...DEFAULT_TRIAL_SIMULATION_OPTIONS, ...stripUndefined(input) } as TrialSimulationOptions;
+  const given = stripUndefined(input);
+  const options = {
+    ...DEFAULT_TRIAL_SIMULATION_OPTIONS,
+    ...given,
+    // scales merge by name: a scale given replaces that scale's settings, the others keep their defaults
+    ...(given.scales !== null && typeof given.scales === 'object'
+      ? { scales: { ...DEFAULT_TRIAL_SIMULATION_OPTIONS.scales, ...given.scales } }
+      : {}),
+  } as TrialSimulationOptions;
   const check = (path: string, ok: boolean, expectation: string, got: unknown) => {
     if (!ok) problems.push(problem(path, `${path} requires ${expectation} (got ${describe(got)})`));
   };
