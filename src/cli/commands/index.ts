@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command.ts';
+import { analyseCommand } from './analyse.ts';
 import { bootCommand } from './boot.ts';
 import { glmCommand } from './glm.ts';
 import { metaCommand } from './meta.ts';
@@ -22,4 +23,5 @@ export const COMMANDS: readonly CliCommand[] = [
   bootCommand,
   simulateCommand,
   powerCommand,
+  analyseCommand,
 ];
