@@ -99,10 +99,9 @@ describe('trial report in Chromium', { skip: skipReason }, () => {
   it('does not overflow a phone-sized window: wide tables scroll inside their box', async () => {
     const narrow = await browser.newPage({ viewport: { width: 390, height: 800 } });
     await narrow.setContent(html, { waitUntil: 'load' });
-    const widths = await narrow.evaluate(() => ({
-      document: document.documentElement.scrollWidth,
-      window: window.innerWidth,
-    }));
+    const widths = (await narrow.evaluate(
+      '({ document: document.documentElement.scrollWidth, window: window.innerWidth })',
+    )) as { document: number; window: number };
     await narrow.close();
     assert.ok(
       widths.document <= widths.window,
@@ -112,13 +111,11 @@ describe('trial report in Chromium', { skip: skipReason }, () => {
 
   it('prints on A4 pages, breaking before each major section', async () => {
     await page.emulateMedia({ media: 'print' });
-    const breaks = await page.$$eval('section', (sections) =>
-      sections.map((section) => ({
-        id: section.id,
-        major: section.classList.contains('major'),
-        breakBefore: getComputedStyle(section).breakBefore,
-      })),
-    );
+    const breaks = (await page.evaluate(`[...document.querySelectorAll('section')].map((section) => ({
+      id: section.id,
+      major: section.classList.contains('major'),
+      breakBefore: getComputedStyle(section).breakBefore,
+    }))`)) as { id: string; major: boolean; breakBefore: string }[];
     for (const section of breaks) {
       assert.equal(section.breakBefore, section.major ? 'page' : 'auto', section.id);
     }

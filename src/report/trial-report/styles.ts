@@ -53,6 +53,8 @@ footer.report-footer { margin-top: 2rem; padding-bottom: 2rem; font-size: 0.85re
 @page { size: A4; margin: 16mm 14mm 18mm 14mm; }
 @media print {
   html { font-size: 10pt; }
+  th, td { padding: 0.14rem 0.5rem; }
+  tr.group th { padding-top: 0.3rem; }
   main, header.report-header, footer.report-footer { max-width: none; padding: 0; }
   nav.contents { display: none; }
   section.major { break-before: page; }

@@ -259,9 +259,14 @@ function pCell(value: number, field: string): Cell {
   return { text: formatPValue(value), numeric: true, field };
 }
 
-function meanSdText(value: MeanSd | undefined): string {
+/** Means and SDs to 1 dp; utilities (EQ-5D, at most 1) to 2 dp, as health economists report them. */
+function meanDigits(variable: string): number {
+  return variable.startsWith('eq5d') ? 2 : 1;
+}
+
+function meanSdText(value: MeanSd | undefined, variable = ''): string {
   if (value === undefined || value.n === 0) return 'NA';
-  return formatMeanSd(value.mean, value.sd);
+  return formatMeanSd(value.mean, value.sd, meanDigits(variable));
 }
 
 function countPercentText(value: CountPercent | undefined): string {
@@ -323,13 +328,25 @@ function keyResultsSection(context: Context): string {
       'No pre-specified subgroup showed evidence that the effect differed (all interaction p ≥ 0.05).',
     );
   }
-  const significant =
-    analysis.secondary.counts.filter((count) => count.rateRatio.pValue < 0.05).length +
-    analysis.secondary.fourMonth.filter((scale) => scale.meanDifference.pValue < 0.05).length;
+  const differing = [
+    ...analysis.secondary.counts
+      .filter((count) => count.rateRatio.pValue < 0.05)
+      .map(
+        (count) =>
+          `${lowerFirst(context.label(count.outcome))} at 12 months (rate ratio ${formatRatio(count.rateRatio.estimate)}, ${formatPSentence(count.rateRatio.pValue)})`,
+      ),
+    ...analysis.secondary.fourMonth
+      .filter((scale) => scale.meanDifference.pValue < 0.05)
+      .map(
+        (scale) =>
+          `${lowerFirst(context.label(scale.outcome.replace(/_4m$/, '')))} at 4 months (mean difference ${formatDifference(scale.meanDifference.estimate)}, ${formatPSentence(scale.meanDifference.pValue)})`,
+      ),
+  ];
+  const secondaryCount = analysis.secondary.counts.length + analysis.secondary.fourMonth.length;
   items.push(
-    significant === 0
+    differing.length === 0
       ? 'No secondary outcome differed between the arms at p < 0.05.'
-      : `${significant} of ${analysis.secondary.counts.length + analysis.secondary.fourMonth.length} secondary outcomes differed between the arms at p < 0.05 (not adjusted for multiple comparisons).`,
+      : `${differing.length} of ${secondaryCount} secondary outcomes differed between the arms at p < 0.05, without adjustment for multiple comparisons: ${listWords(differing)}.`,
   );
   if (analysis.sae) {
     const sae = analysis.sae;
@@ -380,7 +397,7 @@ function baselineSection(context: Context): string {
         cells: [
           { text: `${row.label}, mean (SD)`, scope: 'row' },
           ...arms.map((arm) => ({
-            text: meanSdText(row.byArm[arm.level]),
+            text: meanSdText(row.byArm[arm.level], row.variable),
             numeric: true,
             field: `baseline.${row.variable}.${arm.level}`,
           })),
@@ -674,7 +691,7 @@ function timeToReadmissionSection(context: Context): string {
   const medianText = (curve: (typeof time.curves)[number]) =>
     curve.median === null
       ? 'not reached'
-      : `${formatDecimal(curve.median, 0)} (${curve.medianCiLower === null ? 'NA' : formatDecimal(curve.medianCiLower, 0)} to ${curve.medianCiUpper === null ? 'NA' : formatDecimal(curve.medianCiUpper, 0)})`;
+      : `${formatDecimal(curve.median, 0)} (${curve.medianCiLower === null ? 'not reached' : formatDecimal(curve.medianCiLower, 0)} to ${curve.medianCiUpper === null ? 'not reached' : formatDecimal(curve.medianCiUpper, 0)})`;
   const curvesByArm = new Map(time.curves.map((curve) => [curve.arm, curve]));
   const medianTable = table({
     id: 'time-to-readmission-table',
@@ -767,7 +784,7 @@ function secondarySection(context: Context): string {
             field: `fourMonth.${scale.outcome}.n.${arm.level}`,
           },
           {
-            text: meanSdText(scale.byArm[arm.level]),
+            text: meanSdText(scale.byArm[arm.level], scale.outcome),
             numeric: true,
             field: `fourMonth.${scale.outcome}.${arm.level}`,
           },
