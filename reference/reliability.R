@@ -106,6 +106,8 @@ icc_case <- function(name, data_name, data, columns = NULL) {
       n_subjects = result$n.obs,
       n_raters = result$n.judge,
       n_dropped = nrow(x) - nrow(complete),
+      raters = I(names(x)),
+      confidence_level = 1 - formals(psych::ICC)$alpha,
       icc = lapply(seq_len(nrow(r)), function(i) {
         list(
           type = r$type[i], value = r$ICC[i], F = r$F[i], df1 = r$df1[i], df2 = r$df2[i],
@@ -153,7 +155,10 @@ kappa_case <- function(name, data_name, data, rater1, rater2, weights) {
   chosen <- if (weights == "none") unweighted else block(ck$weighted.kappa, ck$var.weighted, ck$confid[2, ], ck$weight)
   weight_matrix <- if (weights == "none") diag(k) else unname(ck$weight)
   expected <- c(
-    list(n = ck$n.obs, n_dropped = nrow(pair) - ck$n.obs, categories = I(labels), weights = weights),
+    list(
+      n = ck$n.obs, n_dropped = nrow(pair) - ck$n.obs, categories = I(labels), weights = weights,
+      confidence_level = 1 - formals(psych::cohen.kappa)$alpha
+    ),
     chosen,
     list(
       unweighted = unweighted,

@@ -228,7 +228,7 @@ km_case <- function(name, data, data_name, formula_text, group_variable = NULL, 
     call = paste0("survfit(", formula_text, ", data = ", data_name, "); quantile(fit, 0.5)"),
     time = as.numeric(y[, 1]),
     event = as.numeric(y[, 2]),
-    expected = list(strata = strata),
+    expected = list(n_dropped = nrow(data) - nrow(mf), strata = strata),
     expected_extra = list(print_median = na_to_null(printed[, "median"]))
   )
   if (!is.null(group_variable)) case$groups <- group_spec(mf, group_variable)
@@ -252,6 +252,7 @@ logrank_case <- function(name, data, data_name, formula_text, group_variable, le
     event = as.numeric(y[, 2]),
     groups = group_spec(mf, group_variable),
     expected = list(
+      n_dropped = nrow(data) - nrow(mf),
       chisq = fit$chisq,
       df = expected_df,
       p_value = pchisq(fit$chisq, expected_df, lower.tail = FALSE),

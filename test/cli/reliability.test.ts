@@ -3,6 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import {
+  assertWarningsAsR,
+  type ReliabilityCase,
+} from '../../src/stats/reliability/reliability-fixture.test-support.ts';
 import { assertDeepClose } from '../helpers/approx.ts';
 import { fixturePath, readFixture } from '../helpers/fixtures.ts';
 import { runCli } from './run-cli.ts';
@@ -56,7 +60,9 @@ describe('enrich alpha|icc|kappa --json against psych 2.2.9 (reference/reliabili
       const run = await runCli(argumentsFor(testCase));
       assert.equal(run.stderr, '');
       assert.equal(run.code, 0);
-      assertDeepClose(JSON.parse(run.stdout), testCase.expected, TOLERANCE);
+      const { warnings, ...numbers } = JSON.parse(run.stdout) as Record<string, unknown>;
+      assertDeepClose(numbers, testCase.expected, TOLERANCE);
+      assertWarningsAsR(testCase as ReliabilityCase, warnings as string[]);
     });
   }
 });

@@ -29,7 +29,8 @@ export function assertClose(actual: number, expected: number, tolerance: Toleran
 
 /**
  * Compares a JSON-like value with a reference: numbers within `tolerance`, everything else exactly,
- * same keys on both sides. Every key of `expected` must be present in `actual`.
+ * same keys on both sides, so a field the reference does not hold fails rather than going unchecked (strip
+ * such a field in the test, say why, and check it there).
  */
 export function assertDeepClose(actual: unknown, expected: unknown, tolerance: Tolerance, where = '$'): void {
   if (typeof expected === 'number') {
@@ -46,6 +47,8 @@ export function assertDeepClose(actual: unknown, expected: unknown, tolerance: T
     });
   } else if (expected !== null && typeof expected === 'object') {
     assert.ok(actual !== null && typeof actual === 'object', `${where}: expected an object, got ${actual}`);
+    const unchecked = Object.keys(actual).filter((key) => !(key in expected));
+    assert.deepEqual(unchecked, [], `${where}: keys not in the reference: ${unchecked.join(', ')}`);
     for (const [key, value] of Object.entries(expected)) {
       assert.ok(key in actual, `${where}.${key}: missing`);
       assertDeepClose((actual as Record<string, unknown>)[key], value, tolerance, `${where}.${key}`);

@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import { cohenKappa } from './cohen-kappa.ts';
 import { ReliabilityDataError } from './errors.ts';
 import {
+  assertWarningsAsR,
   ratings,
   readCaseTable,
   reliabilityCases,
@@ -22,7 +23,9 @@ describe('cohenKappa against psych::cohen.kappa 2.2.9 (reference/reliability.R)'
       const result = cohenKappa(ratings(table, testCase.rater1), ratings(table, testCase.rater2), {
         weights: testCase.weights,
       });
-      assertDeepClose(snakeCaseKeys(result), testCase.expected, TOLERANCE);
+      const { warnings, ...numbers } = snakeCaseKeys(result) as Record<string, unknown>;
+      assertDeepClose(numbers, testCase.expected, TOLERANCE);
+      assertWarningsAsR(testCase, warnings as string[]);
     });
   }
 

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fixturePath, readFixture } from '../../../test/helpers/fixtures.ts';
 import { parseCsv, type Table } from '../../table/index.ts';
@@ -12,6 +13,7 @@ export type ReliabilityCase =
       call: string;
       data: string;
       items: string[] | null;
+      r_warnings: string[];
       expected: Record<string, unknown>;
     }
   | {
@@ -30,6 +32,7 @@ export type ReliabilityCase =
       rater1: string;
       rater2: string;
       weights: KappaWeights;
+      r_warnings: string[];
       expected: Record<string, unknown>;
     };
 
@@ -78,4 +81,31 @@ export function snakeCaseKeys(value: unknown): unknown {
     );
   }
   return value;
+}
+
+/**
+ * Asserts that enrich warned where psych did. enrich words its own warnings, so each kind is recognised by
+ * a pattern and expected from what R reported: psych::alpha's warnings one for one (r_warnings); for ICC,
+ * one warning when R's na.omit dropped rows; for kappa, a clipping warning when R's chosen CI (of positive
+ * width) reaches -1 or 1, and a negative-variance warning when psych set a variance to 0 for a kappa below 1 (psych
+ * itself is silent there). The (psych's) kappa warning about the row not chosen is not repeated.
+ */
+export function assertWarningsAsR(testCase: ReliabilityCase, warnings: readonly string[]): void {
+  const expected = testCase.expected as Record<string, number>;
+  const patterns: RegExp[] = [];
+  if (testCase.kind === 'alpha') {
+    for (const message of testCase.r_warnings) {
+      patterns.push(/negatively correlated/.test(message) ? /^negatively correlated/ : /had no variance/);
+    }
+  } else if (testCase.kind === 'icc') {
+    if ((expected.n_dropped as number) > 0) patterns.push(/row\(s\) with a missing rating were dropped/);
+  } else {
+    if ((expected.variance as number) > 0 && (expected.ci_lower === -1 || expected.ci_upper === 1))
+      patterns.push(/exceeded \[-1, 1\] and was clipped/);
+    if (expected.variance === 0 && expected.kappa !== 1) patterns.push(/gave a negative value/);
+  }
+  assert.equal(warnings.length, patterns.length, `warnings: ${JSON.stringify(warnings)}`);
+  patterns.forEach((pattern, index) => {
+    assert.match(warnings[index] as string, pattern);
+  });
 }

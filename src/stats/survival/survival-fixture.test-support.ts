@@ -59,3 +59,31 @@ export function toSnakeCase(value: unknown): unknown {
   }
   return value;
 }
+
+/** R's warning text with paste()'s stray spaces removed ("variable  1 ;" -> "variable 1;"). */
+export function tidyWarning(message: string): string {
+  return message.replace(/\s+/g, ' ').replace(/ ;/g, ';').trim();
+}
+
+/**
+ * The fields of a Cox result that R reports outside coef/var (expected_extra), in the result's snake_case
+ * shape: iterations, convergence (coxph warns "Ran out of iterations") and its warnings, and the three
+ * global tests.
+ */
+export function coxExtras(item: FixtureCase): Record<string, unknown> {
+  const extra = item.expected_extra as {
+    iterations: number;
+    warnings: string[];
+    wald_test: unknown;
+    likelihood_ratio_test: unknown;
+    score_test: unknown;
+  };
+  return {
+    iterations: extra.iterations,
+    converged: !extra.warnings.includes('Ran out of iterations and did not converge'),
+    warnings: extra.warnings.map(tidyWarning),
+    wald_test: extra.wald_test,
+    likelihood_ratio_test: extra.likelihood_ratio_test,
+    score_test: extra.score_test,
+  };
+}
