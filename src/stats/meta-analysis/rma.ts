@@ -10,6 +10,7 @@ import {
   residualProjection,
   sumOfSquares,
   trace,
+  weightedCoefficients,
 } from './weighted-projection.ts';
 
 /** One moderator column of a meta-regression (the intercept is always included). */
@@ -166,17 +167,7 @@ export function rma(input: RmaInput): RmaResult {
   // the model at the estimated tau²
   const weights = vi.map((variance) => 1 / (variance + tau2));
   const inverse = inverseCrossProduct(design, weights) as Float64Array;
-  const beta = new Float64Array(p);
-  for (let r = 0; r < p; r++) {
-    let sum = 0;
-    for (let s = 0; s < p; s++) {
-      let xwy = 0;
-      const column = design[s] as Float64Array;
-      for (let i = 0; i < k; i++) xwy += (column[i] as number) * (weights[i] as number) * (yi[i] as number);
-      sum += (inverse[r * p + s] as number) * xwy;
-    }
-    beta[r] = sum;
-  }
+  const beta = weightedCoefficients(design, weights, yi, inverse);
   let s2w = 1;
   if (test === 'knha') {
     let residualSum = 0;
@@ -432,18 +423,7 @@ function fisherScoring(
   const logLikelihood = (value: number) => {
     const weights = vi.map((variance) => 1 / (variance + value));
     const inverse = inverseCrossProduct(design, weights) as Float64Array;
-    const beta = new Float64Array(p);
-    for (let r = 0; r < p; r++) {
-      let sum = 0;
-      for (let s = 0; s < p; s++) {
-        let xwy = 0;
-        for (let i = 0; i < k; i++) {
-          xwy += ((design[s] as Float64Array)[i] as number) * (weights[i] as number) * (centred[i] as number);
-        }
-        sum += (inverse[r * p + s] as number) * xwy;
-      }
-      beta[r] = sum;
-    }
+    const beta = weightedCoefficients(design, weights, centred, inverse);
     let residualSum = 0;
     let logVariance = 0;
     for (let i = 0; i < k; i++) {

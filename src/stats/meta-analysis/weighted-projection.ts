@@ -26,6 +26,30 @@ export function inverseCrossProduct(
   return invert(matrix, p);
 }
 
+/** Weighted least-squares coefficients (X'WX)⁻¹X'Wy, given `inverse` = (X'WX)⁻¹ from inverseCrossProduct. */
+export function weightedCoefficients(
+  design: readonly Float64Array[],
+  weights: ArrayLike<number>,
+  response: ArrayLike<number>,
+  inverse: Float64Array,
+): Float64Array {
+  const p = design.length;
+  const k = weights.length;
+  const coefficients = new Float64Array(p);
+  for (let r = 0; r < p; r++) {
+    let sum = 0;
+    for (let s = 0; s < p; s++) {
+      const column = design[s] as Float64Array;
+      let crossProduct = 0;
+      for (let i = 0; i < k; i++)
+        crossProduct += (column[i] as number) * (weights[i] as number) * (response[i] as number);
+      sum += (inverse[r * p + s] as number) * crossProduct;
+    }
+    coefficients[r] = sum;
+  }
+  return coefficients;
+}
+
 /** Inverse of a p × p matrix (row-major); undefined when numerically singular. */
 export function invert(matrix: Float64Array, p: number): Float64Array | undefined {
   const work = Float64Array.from(matrix);
