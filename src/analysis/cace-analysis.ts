@@ -13,6 +13,7 @@ import type { AnalysisDataset } from '../trial/index.ts';
 import { type ArmGroups, requireEventsAndNonEvents } from './arm-groups.ts';
 import { fitFrequencyWeightedIrls, sparseRows } from './frequency-weighted-irls.ts';
 import { subsetModelData } from './model-data-view.ts';
+import { AnalysisDataError } from './errors.ts';
 import { adjustedTerms, perArm } from './summaries.ts';
 import type { AnalysisPlan, CaceAnalysis } from './trial-analysis-types.ts';
 
@@ -90,7 +91,16 @@ export function caceAnalysis(
   const armCodes = Int32Array.from(rows, (row) => arms.codes[row] as number);
   const everyRow = Int32Array.from({ length: n }, (_, index) => index);
   requireEventsAndNonEvents(outcome, everyRow, outcomeName, dataset.source, 'the CACE analysis');
-  requireEventsAndNonEvents(receipt, everyRow, 'receipt (compliers)', dataset.source, 'the CACE analysis');
+  const complierCount = receipt.reduce((sum, value) => sum + value, 0);
+  if (complierCount === 0) {
+    throw new AnalysisDataError([
+      {
+        path: `${dataset.source}: columns pw_contacts_hospital, pw_contacts_community`,
+        code: 'analysis_outcome_degenerate',
+        message: `the CACE analysis requires at least one complier (two or more contacts, one after discharge) among the ${n} participants analysed (got none)`,
+      },
+    ]);
+  }
 
   const data = subsetModelData(dataset, rows, [{ kind: 'numeric', name: 'receipt', values: receipt }]);
   const stage1Frame = buildModelFrame(

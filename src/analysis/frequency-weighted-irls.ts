@@ -85,7 +85,8 @@ const STOPPING_MARGIN = 1e-3;
  * each pass accumulates X'WX over distinct rows with weight count · mu.eta² / V(mu) and solves it by an
  * equilibrated Cholesky factorisation; columns that are zero in every sampled row are left out, as R's
  * model frame drops unused factor levels. The iterates equal R's up to rounding (the normal equations
- * instead of a QR); fitted values agree to about 1e-13 relative even where the fit separates.
+ * instead of a QR): fitted values agree to about 1e-13, also where the fit separates (there the tiny
+ * fitted values of the separated rows agree to about 1e-15 absolute, not relative).
  *
  * Returns undefined whenever glm.fit would do something this path does not copy (a zero derivative, an
  * invalid or non-finite fit needing step halving, a singular system, no convergence in 25 passes, or a

@@ -1,6 +1,7 @@
 // Loads test/fixtures/trial-analysis.json (reference/trial-analysis.R) and compares an analysis with it.
 import assert from 'node:assert/strict';
-import { readFixture } from '../../test/helpers/fixtures.ts';
+import { readFileSync } from 'node:fs';
+import { fixturePath, readFixture } from '../../test/helpers/fixtures.ts';
 
 export interface TrialAnalysisCase {
   name: string;
@@ -86,4 +87,27 @@ export function compareWithR(
     );
   }
   return worst;
+}
+
+/** The CSV text of a fixture dataset with `edit(cells, columnIndex)` applied to each data row (no quoted commas in fixtures). */
+export function editedCsv(
+  relativePath: string,
+  edit: (cells: string[], column: (name: string) => number, row: number) => void,
+): string {
+  const [header, ...rows] = readFileSync(fixturePath(relativePath), 'utf8').trimEnd().split('\n') as [
+    string,
+    ...string[],
+  ];
+  const names = header.split(',').map((name) => name.replaceAll('"', ''));
+  const column = (name: string) => {
+    const index = names.indexOf(name);
+    if (index < 0) throw new RangeError(`no column ${name}`);
+    return index;
+  };
+  const edited = rows.map((line, row) => {
+    const cells = line.split(',');
+    edit(cells, column, row);
+    return cells.join(',');
+  });
+  return `${[header, ...edited].join('\n')}\n`;
 }
