@@ -22,7 +22,7 @@ export interface KaplanMeierPlotOptions {
 /** Colours and dash patterns of the curves in stratum order: distinguishable in greyscale print too. */
 export const CURVE_STYLES: readonly { readonly colour: string; readonly dash: string }[] = [
   { colour: '#1f4e79', dash: '' },
-  { colour: '#c55a11', dash: '7,3' },
+  { colour: '#b05010', dash: '7,3' },
   { colour: '#548235', dash: '2,2' },
   { colour: '#7030a0', dash: '8,3,2,3' },
 ];

@@ -321,7 +321,7 @@ function keyResultsSection(context: Context): string {
   const interactions = analysis.subgroups.filter((subgroup) => subgroup.interactionPValue < 0.05);
   if (interactions.length > 0) {
     items.push(
-      `The effect differed between subgroups of ${listWords(interactions.map((subgroup) => `${lowerFirst(subgroup.label)} (interaction ${formatPSentence(subgroup.interactionPValue)})`))}; with several subgroups tested, such findings are exploratory.`,
+      `The effect differed between the levels of ${interactions.length === 1 ? 'one pre-specified subgroup' : `${interactions.length} pre-specified subgroups`} (${interactions.map((subgroup) => `${lowerFirst(subgroup.label)}: interaction ${formatPSentence(subgroup.interactionPValue)}`).join('; ')}); with several subgroups tested, such findings are exploratory.`,
     );
   } else {
     items.push(
@@ -353,7 +353,7 @@ function keyResultsSection(context: Context): string {
     const total = (record: Record<string, number>) =>
       Object.values(record).reduce((sum, value) => sum + value, 0);
     items.push(
-      `${total(sae.events)} serious adverse events were reported in ${total(Object.fromEntries(Object.entries(sae.participants).map(([arm, value]) => [arm, value.count])))} participants (${context.arms.map((arm) => `${lowerFirst(arm.label)} ${sae.events[arm.level] ?? 0}`).join(', ')}); ${total(sae.related)} ${total(sae.related) === 1 ? 'was' : 'were'} judged related to the intervention; ${total(sae.deaths)} participants died.`,
+      `${total(sae.events)} serious adverse events were reported in ${total(Object.fromEntries(Object.entries(sae.participants).map(([arm, value]) => [arm, value.count])))} participants (${context.arms.map((arm) => `${lowerFirst(arm.label)} ${sae.events[arm.level] ?? 0}`).join(', ')}); ${total(sae.related)} ${total(sae.related) === 1 ? 'was' : 'were'} judged related to the intervention; ${total(sae.deaths)} ${total(sae.deaths) === 1 ? 'was a death' : 'were deaths'}.`,
     );
   }
   return `<ul>${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('\n')}</ul>`;
