@@ -81,3 +81,58 @@ export class SimulationOptionsError extends Error {
     this.problems = problems;
   }
 }
+
+/**
+ * A trial configuration (`TrialConfig`) that cannot run a trial: every problem at once in `problems`
+ * (`path` is the config path, e.g. `visits[1].windowAfterDays`).
+ */
+export class TrialConfigError extends Error {
+  readonly code = 'trial_config_invalid';
+  readonly problems: readonly DataProblem[];
+  constructor(problems: readonly DataProblem[]) {
+    if (problems.length === 0) throw new RangeError('TrialConfigError requires at least one problem');
+    super(problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n'));
+    this.name = 'TrialConfigError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * A trial record (screening entry, consent, contact, SAE ...) that fails validation, or records that do not
+ * fit together: every problem at once in `problems` (`path` is the record kind and field, e.g.
+ * `contact.minutes`); `code` is the first problem's code: `record_field_missing`, `record_field_invalid` or
+ * `record_inconsistent`. Messages never contain an allocation.
+ */
+export class RecordValidationError extends Error {
+  readonly code: string;
+  readonly problems: readonly DataProblem[];
+  constructor(problems: readonly DataProblem[]) {
+    const first = problems[0];
+    if (first === undefined) throw new RangeError('RecordValidationError requires at least one problem');
+    super(problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n'));
+    this.name = 'RecordValidationError';
+    this.code = first.code;
+    this.problems = problems;
+  }
+}
+
+/** Instrument item responses that cannot be scored (unknown item, outside the range, not a whole number). */
+export class InstrumentResponseError extends Error {
+  readonly code = 'instrument_response_invalid';
+  readonly problems: readonly DataProblem[];
+  constructor(problems: readonly DataProblem[]) {
+    if (problems.length === 0) throw new RangeError('InstrumentResponseError requires at least one problem');
+    super(problems.map((problem) => `${problem.path}: ${problem.message}`).join('\n'));
+    this.name = 'InstrumentResponseError';
+    this.problems = problems;
+  }
+}
+
+/** A visit id that the trial configuration does not define. */
+export class UnknownVisitError extends Error {
+  readonly code = 'visit_unknown';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownVisitError';
+  }
+}
