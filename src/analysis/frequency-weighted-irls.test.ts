@@ -60,16 +60,16 @@ describe('fitFrequencyWeightedIrls', () => {
       // equations instead of QR: agreement to rounding times the condition number, which separation makes
       // large only in the direction of the separated rows, whose fitted values are about 1e-9: so 1e-12
       // absolute there (observed about 5e-16), 1e-9 relative elsewhere.
-      indices.forEach((row, position) =>
+      indices.forEach((row, position) => {
         assertClose(fit.mu[row] as number, reference.mu[position] as number, {
           relative: 1e-9,
           absolute: 1e-12,
-        }),
-      );
+        });
+      });
       if (name !== 'logistic, separated as stage 1') {
-        Array.from(fit.coefficients).forEach((value, j) =>
-          assertClose(value, reference.coefficients[j] as number, { relative: 1e-9 }),
-        );
+        Array.from(fit.coefficients).forEach((value, j) => {
+          assertClose(value, reference.coefficients[j] as number, { relative: 1e-9 });
+        });
       }
     });
   }
