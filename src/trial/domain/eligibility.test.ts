@@ -68,7 +68,7 @@ describe('evaluateEligibility (ENRICH rules)', () => {
     ],
     [
       'wrong types count as not recorded',
-      { ...ELIGIBLE, ageYears: '40', organicMentalDisorder: 'no' },
+      { ...ELIGIBLE, ageYears: '40', organicMentalDisorder: 'no' } as unknown as ScreeningCriteria,
       ['age_18_or_over:unknown', 'no_organic_mental_disorder:unknown'],
     ],
     [

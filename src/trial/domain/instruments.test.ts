@@ -4,7 +4,11 @@ import { assertClose } from '../../../test/helpers/approx.ts';
 import { readFixture } from '../../../test/helpers/fixtures.ts';
 import { InstrumentResponseError } from '../errors.ts';
 import { checkInstrumentDefinition, scoreInstrument, subscaleMinimum } from './instruments.ts';
-import { PLACEHOLDER_EQ5D, PLACEHOLDER_INSTRUMENTS } from './placeholder-instruments.ts';
+import {
+  EQ5D_3L_UK_TTO_VALUE_SET,
+  PLACEHOLDER_EQ5D,
+  PLACEHOLDER_INSTRUMENTS,
+} from './placeholder-instruments.ts';
 import type { InstrumentDefinition } from './types.ts';
 
 interface ScaleCase {
@@ -234,7 +238,7 @@ describe('checkInstrumentDefinition', () => {
       scoring: {
         kind: 'utility',
         valueSet: {
-          ...(PLACEHOLDER_EQ5D.scoring as { valueSet: never }).valueSet,
+          ...EQ5D_3L_UK_TTO_VALUE_SET,
           decrements: {},
           constant: Number.NaN,
         },
