@@ -1,28 +1,7 @@
-import { randomFillSync } from 'node:crypto';
+import { createSecureRandom } from '../storage/index.ts';
 import type { RandomSource } from '../trial/index.ts';
 
-const BUFFER_WORDS = 256;
-
-/**
- * The production random source for live allocation: unsigned 32-bit integers from the operating system's
- * cryptographically secure generator (node:crypto `randomFillSync`, i.e. OpenSSL's CSPRNG), read 256 words
- * at a time. It has no state worth storing and its output cannot be predicted from earlier output, so
- * nobody, including whoever can read the database, can compute future allocations from a seed.
- * The randomisation engines in src/trial take it as an argument; only this adapter touches node:crypto.
- */
-export function createSecureRandom(): RandomSource {
-  const words = new Uint32Array(BUFFER_WORDS);
-  let next = BUFFER_WORDS;
-  return {
-    nextUint32(): number {
-      if (next === BUFFER_WORDS) {
-        randomFillSync(words);
-        next = 0;
-      }
-      return words[next++] as number;
-    },
-  };
-}
+export { createSecureRandom };
 
 /** A seed for a simulation that was run without `--seed`: a secure random whole number in [0, 2^53). */
 export function secureRandomSeed(random: RandomSource = createSecureRandom()): number {

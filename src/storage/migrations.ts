@@ -1,0 +1,147 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { GENESIS_HASH } from './audit-chain.ts';
+import { StorageError } from './errors.ts';
+
+/**
+ * The one set of migrations for every dialect. They use only kysely's schema builder with the types
+ * `text` and `integer` (the same on SQLite and PostgreSQL); no dialect-specific SQL. Add a migration as a
+ * new entry with the next number; never edit one that has shipped.
+ */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('users')
+        .addColumn('user_id', 'text', (column) => column.primaryKey())
+        .addColumn('username', 'text', (column) => column.notNull().unique())
+        .addColumn('role', 'text', (column) => column.notNull())
+        .addColumn('sites', 'text', (column) => column.notNull())
+        .addColumn('password_hash', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable('trials')
+        .addColumn('trial_id', 'text', (column) => column.primaryKey())
+        .addColumn('config', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('created_by', 'text', (column) => column.notNull())
+        .addColumn('settings_locked_at', 'text')
+        .addColumn('locked_at', 'text')
+        .addColumn('locked_by', 'text')
+        .execute();
+      await db.schema
+        .createTable('randomisation_states')
+        .addColumn('trial_id', 'text', (column) => column.primaryKey().references('trials.trial_id'))
+        .addColumn('state', 'text', (column) => column.notNull())
+        .addColumn('updated_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable('participants')
+        .addColumn('trial_id', 'text', (column) => column.notNull().references('trials.trial_id'))
+        .addColumn('participant_id', 'text', (column) => column.notNull())
+        .addColumn('screening_id', 'text', (column) => column.notNull())
+        .addColumn('site', 'text', (column) => column.notNull())
+        .addColumn('diagnosis_group', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('participants_pk', ['trial_id', 'participant_id'])
+        .addUniqueConstraint('participants_screening_unique', ['trial_id', 'screening_id'])
+        .execute();
+      await db.schema
+        .createTable('allocations')
+        .addColumn('trial_id', 'text', (column) => column.notNull())
+        .addColumn('participant_id', 'text', (column) => column.notNull())
+        .addColumn('sequence', 'integer', (column) => column.notNull())
+        .addColumn('arm', 'text', (column) => column.notNull())
+        .addColumn('stratum', 'text', (column) => column.notNull())
+        .addColumn('strata', 'text', (column) => column.notNull())
+        .addColumn('method', 'text', (column) => column.notNull())
+        .addColumn('randomised_date', 'text', (column) => column.notNull())
+        .addColumn('randomised_at', 'text', (column) => column.notNull())
+        .addColumn('randomised_by', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('allocations_pk', ['trial_id', 'participant_id'])
+        .addUniqueConstraint('allocations_sequence_unique', ['trial_id', 'sequence'])
+        .addForeignKeyConstraint(
+          'allocations_participant_fk',
+          ['trial_id', 'participant_id'],
+          'participants',
+          ['trial_id', 'participant_id'],
+        )
+        .execute();
+      await db.schema
+        .createTable('records')
+        .addColumn('trial_id', 'text', (column) => column.notNull().references('trials.trial_id'))
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('record_id', 'text', (column) => column.notNull())
+        .addColumn('participant_id', 'text')
+        .addColumn('data', 'text', (column) => column.notNull())
+        .addColumn('version', 'integer', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('created_by', 'text', (column) => column.notNull())
+        .addColumn('updated_at', 'text', (column) => column.notNull())
+        .addColumn('updated_by', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('records_pk', ['trial_id', 'kind', 'record_id'])
+        .execute();
+      await db.schema
+        .createIndex('records_participant_index')
+        .on('records')
+        .columns(['trial_id', 'participant_id'])
+        .execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('seq', 'integer', (column) => column.primaryKey())
+        .addColumn('at', 'text', (column) => column.notNull())
+        .addColumn('actor_id', 'text', (column) => column.notNull())
+        .addColumn('trial_id', 'text')
+        .addColumn('action', 'text', (column) => column.notNull())
+        .addColumn('entity', 'text', (column) => column.notNull())
+        .addColumn('record_id', 'text')
+        .addColumn('field', 'text')
+        .addColumn('old_value', 'text')
+        .addColumn('new_value', 'text')
+        .addColumn('reason', 'text')
+        .addColumn('reveals_allocation', 'integer', (column) => column.notNull())
+        .addColumn('prev_hash', 'text', (column) => column.notNull())
+        .addColumn('hash', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable('audit_head')
+        .addColumn('id', 'integer', (column) => column.primaryKey())
+        .addColumn('seq', 'integer', (column) => column.notNull())
+        .addColumn('hash', 'text', (column) => column.notNull())
+        .execute();
+      await (db as Kysely<{ audit_head: { id: number; seq: number; hash: string } }>)
+        .insertInto('audit_head')
+        .values({ id: 1, seq: 0, hash: GENESIS_HASH })
+        .execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
+
+/**
+ * Brings the database's schema up to date (creating it on an empty database); idempotent. Returns the
+ * names of the migrations applied now.
+ *
+ * @throws StorageError `store_unavailable` when a migration fails (nothing of it is kept).
+ */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    throw new StorageError(
+      'store_unavailable',
+      `database migration requires a database it can change (got ${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  return (results ?? [])
+    .filter((result) => result.status === 'Success')
+    .map((result) => result.migrationName);
+}
+
+/** Whether every migration has been applied (a database made by `enrich init`). */
+export async function isSchemaCurrent(db: Kysely<unknown>): Promise<boolean> {
+  const migrator = new Migrator({ db, provider });
+  const migrations = await migrator.getMigrations();
+  return migrations.every((migration) => migration.executedAt !== undefined);
+}

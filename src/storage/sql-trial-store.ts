@@ -1,0 +1,1122 @@
+import { randomUUID } from 'node:crypto';
+import { type Kysely, sql } from 'kysely';
+import type {
+  DiagnosisGroup,
+  Participant,
+  ParticipantRecords,
+  RandomisationRecord,
+  ScreeningLogEntry,
+  Trial,
+  TrialConfig,
+  User,
+} from '../trial/domain/types.ts';
+import { ALLOCATION_FIELDS, DIAGNOSIS_GROUPS, ROLES } from '../trial/domain/types.ts';
+import {
+  allocate,
+  createRandomisationState,
+  type RandomisationConfig,
+  type RandomisationState,
+  type RandomSource,
+  resolveRandomisationConfig,
+} from '../trial/index.ts';
+import type {
+  AuditChainCheck,
+  AuditEntry,
+  ChangeContext,
+  NewUser,
+  RandomiseRequest,
+  StoreActor,
+  StoredRecord,
+  StoredRecordKind,
+  StoredRecordTypes,
+  TrialStore,
+} from '../trial/trial-store.ts';
+import { STORED_RECORD_KINDS } from '../trial/trial-store.ts';
+import { auditEntryHash, type StoredAuditEntry, verifyAuditEntries } from './audit-chain.ts';
+import { canonicalJson } from './canonical-json.ts';
+import type { OpenDatabase } from './database.ts';
+import { StorageError } from './errors.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import type { DatabaseSchema, RecordsTable, TrialsTable } from './schema.ts';
+
+type Db = Kysely<DatabaseSchema>;
+
+/** What the store needs from outside: a clock and, for live allocation, a random source. */
+export interface TrialStoreOptions {
+  /** The clock every audit entry and record timestamp reads. */
+  readonly now: () => Date;
+  /** The random source for allocation: `createSecureRandom()` in production, a seeded one in tests. */
+  readonly random: RandomSource;
+}
+
+/** One audit entry before it is numbered and chained. */
+interface PendingAuditEntry {
+  readonly trialId: string | null;
+  readonly action: string;
+  readonly entity: string;
+  readonly recordId: string | null;
+  readonly field: string | null;
+  readonly oldValue: unknown;
+  readonly newValue: unknown;
+  readonly reason: string | null;
+  readonly revealsAllocation?: boolean;
+}
+
+/** The context of one write transaction: its connection, time, actor and audit appender. */
+interface WriteContext {
+  readonly db: Db;
+  readonly at: string;
+  audit(entry: PendingAuditEntry): Promise<void>;
+}
+
+const TRIAL_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const DUMMY_HASH =
+  'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==';
+
+/** The randomisation engine's configuration for a trial (its arms and factors with its method settings). */
+export function randomisationConfigFor(config: TrialConfig): RandomisationConfig {
+  const settings = config.randomisation;
+  if (settings.kind === 'minimisation') {
+    return {
+      kind: 'minimisation',
+      arms: config.arms,
+      factors: config.factors,
+      ...(settings.imbalance === undefined ? {} : { imbalance: settings.imbalance }),
+      ...(settings.preferredArmProbability === undefined
+        ? {}
+        : { preferredArmProbability: settings.preferredArmProbability }),
+    };
+  }
+  return {
+    kind: 'permuted_blocks',
+    arms: config.arms,
+    factors: config.factors,
+    ...(settings.blockSizes === undefined ? {} : { blockSizes: settings.blockSizes }),
+  };
+}
+
+function fieldValue(record: unknown, field: string): unknown {
+  return record !== null && typeof record === 'object' && Object.hasOwn(record, field)
+    ? (record as Record<string, unknown>)[field]
+    : undefined;
+}
+
+function requireText(kind: string, record: unknown, field: string): string {
+  const value = fieldValue(record, field);
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new StorageError(
+      'store_record_invalid',
+      `${kind} record requires ${field} as non-empty text (got ${value === undefined ? 'nothing' : JSON.stringify(value)})`,
+    );
+  }
+  return value;
+}
+
+/** The key of a record and the participant it belongs to (null for screening-level records). */
+function recordKey(
+  kind: StoredRecordKind,
+  record: unknown,
+): { recordId: string; participantId: string | null } {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+    throw new StorageError(
+      'store_record_invalid',
+      `${kind} record requires an object (got ${typeof record})`,
+    );
+  }
+  switch (kind) {
+    case 'screening':
+      return { recordId: requireText(kind, record, 'screeningId'), participantId: null };
+    case 'consent':
+      return { recordId: requireText(kind, record, 'screeningId'), participantId: null };
+    case 'baseline':
+    case 'discharge':
+    case 'withdrawal':
+    case 'death': {
+      const participantId = requireText(kind, record, 'participantId');
+      return { recordId: participantId, participantId };
+    }
+    case 'interview':
+    case 'service_use_review': {
+      const participantId = requireText(kind, record, 'participantId');
+      return { recordId: `${participantId}/${requireText(kind, record, 'visitId')}`, participantId };
+    }
+    case 'assignment':
+      return {
+        recordId: requireText(kind, record, 'assignmentId'),
+        participantId: requireText(kind, record, 'participantId'),
+      };
+    case 'contact':
+      return {
+        recordId: requireText(kind, record, 'contactId'),
+        participantId: requireText(kind, record, 'participantId'),
+      };
+    case 'service_use_event':
+      return {
+        recordId: requireText(kind, record, 'eventId'),
+        participantId: requireText(kind, record, 'participantId'),
+      };
+    case 'sae':
+      return {
+        recordId: requireText(kind, record, 'saeId'),
+        participantId: requireText(kind, record, 'participantId'),
+      };
+  }
+  throw new StorageError(
+    'store_record_invalid',
+    `record kind requires one of ${STORED_RECORD_KINDS.join(', ')} (got ${JSON.stringify(kind)})`,
+  );
+}
+
+function requireReason(change: ChangeContext, what: string): string {
+  const reason = change.reason;
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    throw new StorageError('store_reason_required', `${what} requires a reason for the change (got none)`);
+  }
+  return reason.trim();
+}
+
+function toTrial(row: TrialsTable): Trial {
+  return {
+    trialId: row.trial_id,
+    config: JSON.parse(row.config) as TrialConfig,
+    createdAt: row.created_at,
+    ...(row.locked_at === null ? {} : { lockedAt: row.locked_at }),
+    ...(row.locked_by === null ? {} : { lockedBy: row.locked_by }),
+  };
+}
+
+function toStoredRecord<K extends StoredRecordKind>(row: RecordsTable): StoredRecord<K> {
+  return {
+    kind: row.kind as K,
+    recordId: row.record_id,
+    version: Number(row.version),
+    data: JSON.parse(row.data) as StoredRecordTypes[K],
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+  };
+}
+
+function toUser(row: { user_id: string; username: string; role: string; sites: string }): User {
+  return {
+    userId: row.user_id,
+    username: row.username,
+    role: row.role as User['role'],
+    sites: JSON.parse(row.sites) as string[],
+  };
+}
+
+/** Top-level fields whose canonical JSON differs, in sorted order, with old and new values. */
+function changedFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { field: string; oldValue: unknown; newValue: unknown }[] {
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  const changes: { field: string; oldValue: unknown; newValue: unknown }[] = [];
+  for (const field of fields) {
+    const oldValue = before[field];
+    const newValue = after[field];
+    if (canonicalJson(oldValue) !== canonicalJson(newValue)) changes.push({ field, oldValue, newValue });
+  }
+  return changes;
+}
+
+const revealing = (field: string): boolean => (ALLOCATION_FIELDS as readonly string[]).includes(field);
+
+/**
+ * The TrialStore over an open database (SQLite or PostgreSQL, one query layer). Every write runs in one
+ * serialised transaction: SQLite `BEGIN IMMEDIATE` (the database write lock, taken before anything is
+ * read), PostgreSQL `SELECT ... FOR UPDATE` on the audit chain's head row (one writer at a time, across
+ * processes). Inside it the store reads, checks, writes the data and appends the audit entries; any error
+ * rolls all of it back.
+ *
+ * @example
+ * const store = createSqlTrialStore(openDatabase({ kind: 'sqlite', path: 'trial.db' }),
+ *   { now: () => new Date(), random: createSecureRandom() });
+ */
+export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreOptions): TrialStore {
+  const { db, dialect } = database;
+
+  async function write<T>(actor: StoreActor, body: (context: WriteContext) => Promise<T>): Promise<T> {
+    return db.connection().execute(async (connection) => {
+      await sql.raw(dialect === 'sqlite' ? 'begin immediate' : 'begin').execute(connection);
+      try {
+        let head = await (dialect === 'postgres'
+          ? connection.selectFrom('audit_head').selectAll().where('id', '=', 1).forUpdate()
+          : connection.selectFrom('audit_head').selectAll().where('id', '=', 1)
+        ).executeTakeFirst();
+        if (head === undefined) {
+          throw new StorageError(
+            'store_unavailable',
+            'database requires the audit chain head (run enrich init)',
+          );
+        }
+        const at = options.now().toISOString();
+        const startSeq = Number(head.seq);
+        const context: WriteContext = {
+          db: connection,
+          at,
+          async audit(entry) {
+            const current = head as { seq: number; hash: string };
+            const content: Omit<StoredAuditEntry, 'hash'> = {
+              seq: Number(current.seq) + 1,
+              at,
+              actor_id: actor.userId,
+              trial_id: entry.trialId,
+              action: entry.action,
+              entity: entry.entity,
+              record_id: entry.recordId,
+              field: entry.field,
+              old_value: entry.oldValue === undefined ? null : canonicalJson(entry.oldValue),
+              new_value: entry.newValue === undefined ? null : canonicalJson(entry.newValue),
+              reason: entry.reason,
+              reveals_allocation: entry.revealsAllocation === true ? 1 : 0,
+              prev_hash: current.hash,
+            };
+            const hash = auditEntryHash(content);
+            await connection
+              .insertInto('audit_log')
+              .values({ ...content, hash })
+              .execute();
+            head = { id: 1, seq: content.seq, hash };
+          },
+        };
+        const result = await body(context);
+        if (Number(head.seq) !== startSeq) {
+          await connection
+            .updateTable('audit_head')
+            .set({ seq: head.seq, hash: head.hash })
+            .where('id', '=', 1)
+            .execute();
+        }
+        await sql.raw('commit').execute(connection);
+        return result;
+      } catch (error) {
+        try {
+          await sql.raw('rollback').execute(connection);
+        } catch {
+          // The transaction is already gone (connection lost); the original error says why.
+        }
+        throw error;
+      }
+    });
+  }
+
+  async function trialRow(source: Db, trialId: string): Promise<TrialsTable> {
+    const row = await source
+      .selectFrom('trials')
+      .selectAll()
+      .where('trial_id', '=', trialId)
+      .executeTakeFirst();
+    if (row === undefined) {
+      throw new StorageError('store_not_found', `trial "${trialId}" requires an existing trial (got none)`);
+    }
+    return row;
+  }
+
+  async function unlockedTrial(source: Db, trialId: string): Promise<TrialsTable> {
+    const row = await trialRow(source, trialId);
+    if (row.locked_at !== null) {
+      throw new StorageError(
+        'store_trial_locked',
+        `trial "${trialId}" is locked (database lock at ${row.locked_at} by ${row.locked_by}): no change is accepted`,
+      );
+    }
+    return row;
+  }
+
+  async function requireParticipant(source: Db, trialId: string, participantId: string): Promise<void> {
+    const row = await source
+      .selectFrom('participants')
+      .select('participant_id')
+      .where('trial_id', '=', trialId)
+      .where('participant_id', '=', participantId)
+      .executeTakeFirst();
+    if (row === undefined) {
+      throw new StorageError(
+        'store_not_found',
+        `participant "${participantId}" requires a randomised participant of trial "${trialId}" (got none)`,
+      );
+    }
+  }
+
+  async function findRecordRow(source: Db, trialId: string, kind: string, recordId: string) {
+    return source
+      .selectFrom('records')
+      .selectAll()
+      .where('trial_id', '=', trialId)
+      .where('kind', '=', kind)
+      .where('record_id', '=', recordId)
+      .executeTakeFirst();
+  }
+
+  /** Writes a record (insert or update) with one audit entry per changed field; returns the stored row. */
+  async function putRecord(
+    context: WriteContext,
+    trialId: string,
+    kind: string,
+    recordId: string,
+    participantId: string | null,
+    data: Record<string, unknown>,
+    actor: StoreActor,
+    reason: string | null,
+    existing: RecordsTable | undefined,
+  ): Promise<RecordsTable> {
+    const text = canonicalJson(data);
+    if (existing === undefined) {
+      const row: RecordsTable = {
+        trial_id: trialId,
+        kind,
+        record_id: recordId,
+        participant_id: participantId,
+        data: text,
+        version: 1,
+        created_at: context.at,
+        created_by: actor.userId,
+        updated_at: context.at,
+        updated_by: actor.userId,
+      };
+      await context.db.insertInto('records').values(row).execute();
+      for (const field of Object.keys(data).sort()) {
+        if (data[field] === undefined) continue;
+        await context.audit({
+          trialId,
+          action: 'create',
+          entity: kind,
+          recordId,
+          field,
+          oldValue: undefined,
+          newValue: data[field],
+          reason,
+          revealsAllocation: revealing(field),
+        });
+      }
+      return row;
+    }
+    const before = JSON.parse(existing.data) as Record<string, unknown>;
+    const changes = changedFields(before, data);
+    if (changes.length === 0) return existing;
+    const version = Number(existing.version) + 1;
+    await context.db
+      .updateTable('records')
+      .set({
+        data: text,
+        version,
+        participant_id: participantId,
+        updated_at: context.at,
+        updated_by: actor.userId,
+      })
+      .where('trial_id', '=', trialId)
+      .where('kind', '=', kind)
+      .where('record_id', '=', recordId)
+      .execute();
+    for (const change of changes) {
+      await context.audit({
+        trialId,
+        action: 'update',
+        entity: kind,
+        recordId,
+        field: change.field,
+        oldValue: change.oldValue,
+        newValue: change.newValue,
+        reason,
+        revealsAllocation: revealing(change.field),
+      });
+    }
+    return { ...existing, data: text, version, updated_at: context.at, updated_by: actor.userId };
+  }
+
+  const store: TrialStore = {
+    dialect,
+
+    async createUser(user: NewUser, change: ChangeContext): Promise<User> {
+      if (typeof user.username !== 'string' || !/^[A-Za-z0-9_.@-]{1,64}$/.test(user.username)) {
+        throw new StorageError(
+          'store_record_invalid',
+          `username requires 1-64 letters, digits or _.@- (got ${JSON.stringify(user.username)})`,
+        );
+      }
+      if (!(ROLES as readonly string[]).includes(user.role)) {
+        throw new StorageError(
+          'store_record_invalid',
+          `user role requires one of ${ROLES.join(', ')} (got ${JSON.stringify(user.role)})`,
+        );
+      }
+      if (!Array.isArray(user.sites) || !user.sites.every((site) => typeof site === 'string')) {
+        throw new StorageError('store_record_invalid', 'user sites require a list of site names');
+      }
+      if (typeof user.password !== 'string' || user.password.length < 8) {
+        throw new StorageError(
+          'store_record_invalid',
+          `password requires at least 8 characters (got ${typeof user.password === 'string' ? user.password.length : 'none'})`,
+        );
+      }
+      const passwordHash = await hashPassword(user.password);
+      return write(change.actor, async (context) => {
+        const taken = await context.db
+          .selectFrom('users')
+          .select('user_id')
+          .where('username', '=', user.username)
+          .executeTakeFirst();
+        if (taken !== undefined) {
+          throw new StorageError(
+            'store_conflict',
+            `username "${user.username}" requires a name not yet taken`,
+          );
+        }
+        const row = {
+          user_id: randomUUID(),
+          username: user.username,
+          role: user.role,
+          sites: JSON.stringify([...user.sites]),
+          password_hash: passwordHash,
+          created_at: context.at,
+        };
+        await context.db.insertInto('users').values(row).execute();
+        for (const field of ['username', 'role', 'sites'] as const) {
+          await context.audit({
+            trialId: null,
+            action: 'create',
+            entity: 'user',
+            recordId: row.user_id,
+            field,
+            oldValue: undefined,
+            newValue: field === 'sites' ? user.sites : user[field],
+            reason: change.reason ?? null,
+          });
+        }
+        return toUser(row);
+      });
+    },
+
+    async findUser(username: string): Promise<User | undefined> {
+      const row = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('username', '=', username)
+        .executeTakeFirst();
+      return row === undefined ? undefined : toUser(row);
+    },
+
+    async verifyLogin(username: string, password: string): Promise<User | undefined> {
+      const row = await db
+        .selectFrom('users')
+        .selectAll()
+        .where('username', '=', username)
+        .executeTakeFirst();
+      // An unknown user costs one scrypt too, so timing does not tell which usernames exist.
+      const matches = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+      return row !== undefined && matches ? toUser(row) : undefined;
+    },
+
+    async createTrial(trialId: string, config: TrialConfig, change: ChangeContext): Promise<Trial> {
+      if (typeof trialId !== 'string' || !TRIAL_ID.test(trialId)) {
+        throw new StorageError(
+          'store_record_invalid',
+          `trial id requires 1-64 letters, digits, _ or - starting with a letter or digit (got ${JSON.stringify(trialId)})`,
+        );
+      }
+      const randomisationConfig = randomisationConfigFor(config);
+      resolveRandomisationConfig(randomisationConfig);
+      const state = createRandomisationState(randomisationConfig);
+      return write(change.actor, async (context) => {
+        const exists = await context.db
+          .selectFrom('trials')
+          .select('trial_id')
+          .where('trial_id', '=', trialId)
+          .executeTakeFirst();
+        if (exists !== undefined) {
+          throw new StorageError('store_conflict', `trial "${trialId}" requires an id not yet used`);
+        }
+        const row: TrialsTable = {
+          trial_id: trialId,
+          config: canonicalJson(config),
+          created_at: context.at,
+          created_by: change.actor.userId,
+          settings_locked_at: null,
+          locked_at: null,
+          locked_by: null,
+        };
+        await context.db.insertInto('trials').values(row).execute();
+        await context.db
+          .insertInto('randomisation_states')
+          .values({ trial_id: trialId, state: JSON.stringify(state), updated_at: context.at })
+          .execute();
+        await context.audit({
+          trialId,
+          action: 'create',
+          entity: 'trial',
+          recordId: trialId,
+          field: 'config',
+          oldValue: undefined,
+          newValue: config,
+          reason: change.reason ?? null,
+        });
+        return toTrial(row);
+      });
+    },
+
+    async getTrial(trialId: string): Promise<Trial> {
+      return toTrial(await trialRow(db, trialId));
+    },
+
+    async listTrials(): Promise<Trial[]> {
+      const rows = await db.selectFrom('trials').selectAll().orderBy('trial_id').execute();
+      return rows.map(toTrial);
+    },
+
+    async updateTrialConfig(trialId: string, config: TrialConfig, change: ChangeContext): Promise<Trial> {
+      const reason = requireReason(change, `changing the configuration of trial "${trialId}"`);
+      const randomisationConfig = randomisationConfigFor(config);
+      resolveRandomisationConfig(randomisationConfig);
+      return write(change.actor, async (context) => {
+        const row = await unlockedTrial(context.db, trialId);
+        const before = JSON.parse(row.config) as TrialConfig;
+        const settings = (value: TrialConfig) =>
+          canonicalJson({ arms: value.arms, factors: value.factors, randomisation: value.randomisation });
+        const settingsChanged = settings(before) !== settings(config);
+        if (settingsChanged && row.settings_locked_at !== null) {
+          throw new StorageError(
+            'store_settings_locked',
+            `trial "${trialId}" randomisation settings (arms, factors, method) are locked since the first allocation at ${row.settings_locked_at}`,
+          );
+        }
+        const changes = changedFields(
+          before as unknown as Record<string, unknown>,
+          config as unknown as Record<string, unknown>,
+        );
+        if (changes.length === 0) return toTrial(row);
+        await context.db
+          .updateTable('trials')
+          .set({ config: canonicalJson(config) })
+          .where('trial_id', '=', trialId)
+          .execute();
+        if (settingsChanged) {
+          await context.db
+            .updateTable('randomisation_states')
+            .set({
+              state: JSON.stringify(createRandomisationState(randomisationConfig)),
+              updated_at: context.at,
+            })
+            .where('trial_id', '=', trialId)
+            .execute();
+        }
+        for (const item of changes) {
+          await context.audit({
+            trialId,
+            action: 'update',
+            entity: 'trial',
+            recordId: trialId,
+            field: `config.${item.field}`,
+            oldValue: item.oldValue,
+            newValue: item.newValue,
+            reason,
+          });
+        }
+        return toTrial({ ...row, config: canonicalJson(config) });
+      });
+    },
+
+    async saveRecord<K extends StoredRecordKind>(
+      trialId: string,
+      kind: K,
+      record: StoredRecordTypes[K],
+      change: ChangeContext,
+    ): Promise<StoredRecord<K>> {
+      if (!STORED_RECORD_KINDS.includes(kind)) {
+        throw new StorageError(
+          'store_record_invalid',
+          `record kind requires one of ${STORED_RECORD_KINDS.join(', ')} (got ${JSON.stringify(kind)})`,
+        );
+      }
+      const { recordId, participantId } = recordKey(kind, record);
+      const data = JSON.parse(canonicalJson(record)) as Record<string, unknown>;
+      return write(change.actor, async (context) => {
+        await unlockedTrial(context.db, trialId);
+        if (participantId !== null) await requireParticipant(context.db, trialId, participantId);
+        const existing = await findRecordRow(context.db, trialId, kind, recordId);
+        if (kind === 'screening') {
+          const entry = data as unknown as ScreeningLogEntry;
+          if (entry.trialId !== trialId) {
+            throw new StorageError(
+              'store_record_invalid',
+              `screening record requires trialId "${trialId}" (got ${JSON.stringify(entry.trialId)})`,
+            );
+          }
+          const stored =
+            existing === undefined ? undefined : (JSON.parse(existing.data) as ScreeningLogEntry);
+          if (
+            (entry.outcome === 'randomised' ||
+              entry.participantId !== undefined ||
+              stored?.outcome === 'randomised') &&
+            (stored?.outcome !== entry.outcome || stored?.participantId !== entry.participantId)
+          ) {
+            throw new StorageError(
+              'store_record_invalid',
+              `screening record "${recordId}" requires outcome "randomised" and participantId to be set by randomisation only`,
+            );
+          }
+        }
+        if (
+          kind === 'consent' &&
+          (await findRecordRow(context.db, trialId, 'screening', recordId)) === undefined
+        ) {
+          throw new StorageError(
+            'store_not_found',
+            `consent record requires a screening entry "${recordId}" in trial "${trialId}" (got none)`,
+          );
+        }
+        let reason: string | null = change.reason?.trim() || null;
+        if (existing !== undefined && changedFields(JSON.parse(existing.data), data).length > 0) {
+          reason = requireReason(change, `changing ${kind} record "${recordId}"`);
+        }
+        const row = await putRecord(
+          context,
+          trialId,
+          kind,
+          recordId,
+          participantId,
+          data,
+          change.actor,
+          reason,
+          existing,
+        );
+        return toStoredRecord<K>(row);
+      });
+    },
+
+    async findRecord<K extends StoredRecordKind>(
+      trialId: string,
+      kind: K,
+      recordId: string,
+    ): Promise<StoredRecord<K> | undefined> {
+      const row = await findRecordRow(db, trialId, kind, recordId);
+      return row === undefined ? undefined : toStoredRecord<K>(row);
+    },
+
+    async listRecords<K extends StoredRecordKind>(trialId: string, kind: K): Promise<StoredRecord<K>[]> {
+      const rows = await db
+        .selectFrom('records')
+        .selectAll()
+        .where('trial_id', '=', trialId)
+        .where('kind', '=', kind)
+        .orderBy('record_id')
+        .execute();
+      return rows.map((row) => toStoredRecord<K>(row));
+    },
+
+    async randomise(request: RandomiseRequest, actor: StoreActor): Promise<RandomisationRecord> {
+      const { trialId, screeningId } = request;
+      const refuse = (message: string): never => {
+        throw new StorageError('store_randomisation_refused', message);
+      };
+      return write(actor, async (context) => {
+        const trial = await unlockedTrial(context.db, trialId);
+        const config = JSON.parse(trial.config) as TrialConfig;
+        const screeningRow = await findRecordRow(context.db, trialId, 'screening', screeningId);
+        if (screeningRow === undefined) {
+          throw new StorageError(
+            'store_not_found',
+            `randomisation requires a screening entry "${screeningId}" in trial "${trialId}" (got none)`,
+          );
+        }
+        const screening = JSON.parse(screeningRow.data) as ScreeningLogEntry;
+        const earlier = await context.db
+          .selectFrom('participants')
+          .select('participant_id')
+          .where('trial_id', '=', trialId)
+          .where('screening_id', '=', screeningId)
+          .executeTakeFirst();
+        if (earlier !== undefined || screening.outcome === 'randomised') {
+          throw new StorageError(
+            'store_already_randomised',
+            `screening entry "${screeningId}" was already randomised as participant "${earlier?.participant_id ?? screening.participantId}": a person is randomised at most once`,
+          );
+        }
+        if (screening.outcome !== 'pending') {
+          refuse(
+            `randomisation requires a screening outcome of pending (got "${screening.outcome}" for "${screeningId}")`,
+          );
+        }
+        if ((screening.ineligibilityReasons ?? []).length > 0) {
+          refuse(
+            `randomisation requires an eligible person (got "${screeningId}" not meeting ${(screening.ineligibilityReasons ?? []).join(', ')})`,
+          );
+        }
+        const consent = await findRecordRow(context.db, trialId, 'consent', screeningId);
+        if (consent === undefined)
+          refuse(`randomisation requires recorded consent (got none for "${screeningId}")`);
+        const strata = request.strata;
+        const hasFactor = (name: string) => config.factors.some((factor) => factor.name === name);
+        if (
+          hasFactor('site') &&
+          strata !== null &&
+          typeof strata === 'object' &&
+          strata.site !== screening.site
+        ) {
+          refuse(
+            `randomisation requires the confirmed site to match the screening site "${screening.site}" (got ${JSON.stringify(strata.site)})`,
+          );
+        }
+        let diagnosisGroup: DiagnosisGroup = 'other';
+        if (hasFactor('diagnosis_group')) {
+          const value = strata?.diagnosis_group;
+          if (!(DIAGNOSIS_GROUPS as readonly unknown[]).includes(value)) {
+            refuse(
+              `randomisation requires a confirmed diagnosis_group of ${DIAGNOSIS_GROUPS.join(', ')} (got ${JSON.stringify(value)})`,
+            );
+          }
+          diagnosisGroup = value as DiagnosisGroup;
+        }
+        const stateRow = await context.db
+          .selectFrom('randomisation_states')
+          .selectAll()
+          .where('trial_id', '=', trialId)
+          .executeTakeFirstOrThrow();
+        const state = JSON.parse(stateRow.state) as RandomisationState;
+        const step = allocate(randomisationConfigFor(config), state, strata, options.random);
+        const sequence = step.allocation.sequence;
+        const participantId = request.participantId ?? `P${String(sequence).padStart(4, '0')}`;
+        if (typeof participantId !== 'string' || !TRIAL_ID.test(participantId)) {
+          throw new StorageError(
+            'store_record_invalid',
+            `participant id requires 1-64 letters, digits, _ or - (got ${JSON.stringify(participantId)})`,
+          );
+        }
+        const taken = await context.db
+          .selectFrom('participants')
+          .select('participant_id')
+          .where('trial_id', '=', trialId)
+          .where('participant_id', '=', participantId)
+          .executeTakeFirst();
+        if (taken !== undefined) {
+          throw new StorageError(
+            'store_conflict',
+            `participant id "${participantId}" requires an id not yet used`,
+          );
+        }
+        const randomisedDate = context.at.slice(0, 10);
+        const strataCopy = Object.fromEntries(
+          config.factors.map((factor) => [factor.name, strata[factor.name] as string]),
+        );
+        await context.db
+          .insertInto('participants')
+          .values({
+            trial_id: trialId,
+            participant_id: participantId,
+            screening_id: screeningId,
+            site: screening.site,
+            diagnosis_group: diagnosisGroup,
+            created_at: context.at,
+          })
+          .execute();
+        await context.db
+          .insertInto('allocations')
+          .values({
+            trial_id: trialId,
+            participant_id: participantId,
+            sequence,
+            arm: step.allocation.arm,
+            stratum: step.allocation.stratum,
+            strata: canonicalJson(strataCopy),
+            method: config.randomisation.kind,
+            randomised_date: randomisedDate,
+            randomised_at: context.at,
+            randomised_by: actor.userId,
+          })
+          .execute();
+        await context.db
+          .updateTable('randomisation_states')
+          .set({ state: JSON.stringify(step.nextState), updated_at: context.at })
+          .where('trial_id', '=', trialId)
+          .execute();
+        if (trial.settings_locked_at === null) {
+          await context.db
+            .updateTable('trials')
+            .set({ settings_locked_at: context.at })
+            .where('trial_id', '=', trialId)
+            .execute();
+        }
+        const record: RandomisationRecord = {
+          participantId,
+          sequence,
+          randomisedDate,
+          randomisedAt: context.at,
+          randomisedBy: actor.userId,
+          strata: strataCopy,
+          method: config.randomisation.kind,
+          arm: step.allocation.arm,
+        };
+        for (const [field, value] of Object.entries({
+          screeningId,
+          site: screening.site,
+          diagnosisGroup,
+        })) {
+          await context.audit({
+            trialId,
+            action: 'create',
+            entity: 'participant',
+            recordId: participantId,
+            field,
+            oldValue: undefined,
+            newValue: value,
+            reason: null,
+          });
+        }
+        for (const field of ['sequence', 'strata', 'method', 'randomisedAt', 'arm'] as const) {
+          await context.audit({
+            trialId,
+            action: 'randomise',
+            entity: 'randomisation',
+            recordId: participantId,
+            field,
+            oldValue: undefined,
+            newValue: record[field],
+            reason: null,
+            revealsAllocation: revealing(field),
+          });
+        }
+        await putRecord(
+          context,
+          trialId,
+          'screening',
+          screeningId,
+          null,
+          { ...screening, outcome: 'randomised', participantId } as unknown as Record<string, unknown>,
+          actor,
+          'randomised',
+          screeningRow,
+        );
+        return record;
+      });
+    },
+
+    async listParticipants(trialId: string): Promise<Participant[]> {
+      await trialRow(db, trialId);
+      const rows = await db
+        .selectFrom('participants')
+        .innerJoin('allocations', (join) =>
+          join
+            .onRef('allocations.trial_id', '=', 'participants.trial_id')
+            .onRef('allocations.participant_id', '=', 'participants.participant_id'),
+        )
+        .select([
+          'participants.participant_id',
+          'participants.screening_id',
+          'participants.site',
+          'participants.diagnosis_group',
+        ])
+        .where('participants.trial_id', '=', trialId)
+        .orderBy('allocations.sequence')
+        .execute();
+      return rows.map((row) => ({
+        participantId: row.participant_id,
+        trialId,
+        screeningId: row.screening_id,
+        site: row.site,
+        diagnosisGroup: row.diagnosis_group as DiagnosisGroup,
+      }));
+    },
+
+    async listParticipantRecords(trialId: string): Promise<ParticipantRecords[]> {
+      const participants = await store.listParticipants(trialId);
+      const allocations = await db
+        .selectFrom('allocations')
+        .selectAll()
+        .where('trial_id', '=', trialId)
+        .execute();
+      const records = await db
+        .selectFrom('records')
+        .selectAll()
+        .where('trial_id', '=', trialId)
+        .orderBy('kind')
+        .orderBy('record_id')
+        .execute();
+      const allocationOf = new Map(allocations.map((row) => [row.participant_id, row]));
+      const byParticipant = new Map<string, Map<string, unknown[]>>();
+      const consentByScreening = new Map<string, unknown>();
+      for (const row of records) {
+        const data = JSON.parse(row.data) as unknown;
+        if (row.kind === 'consent') consentByScreening.set(row.record_id, data);
+        if (row.participant_id === null) continue;
+        let kinds = byParticipant.get(row.participant_id);
+        if (kinds === undefined) {
+          kinds = new Map();
+          byParticipant.set(row.participant_id, kinds);
+        }
+        const list = kinds.get(row.kind) ?? [];
+        list.push(data);
+        kinds.set(row.kind, list);
+      }
+      return participants.map((participant) => {
+        const allocation = allocationOf.get(participant.participantId);
+        if (allocation === undefined)
+          throw new Error(`participant ${participant.participantId} has no allocation`);
+        const kinds = byParticipant.get(participant.participantId) ?? new Map<string, unknown[]>();
+        const all = <T>(kind: string) => (kinds.get(kind) ?? []) as T[];
+        const one = <T>(kind: string) => all<T>(kind)[0];
+        const consent = consentByScreening.get(participant.screeningId);
+        const baseline = one<NonNullable<ParticipantRecords['baseline']>>('baseline');
+        const discharge = one<NonNullable<ParticipantRecords['discharge']>>('discharge');
+        const withdrawal = one<NonNullable<ParticipantRecords['withdrawal']>>('withdrawal');
+        const death = one<NonNullable<ParticipantRecords['death']>>('death');
+        return {
+          participant,
+          ...(consent === undefined
+            ? {}
+            : { consent: consent as NonNullable<ParticipantRecords['consent']> }),
+          ...(baseline === undefined ? {} : { baseline }),
+          randomisation: {
+            participantId: participant.participantId,
+            sequence: Number(allocation.sequence),
+            randomisedDate: allocation.randomised_date,
+            randomisedAt: allocation.randomised_at,
+            randomisedBy: allocation.randomised_by,
+            strata: JSON.parse(allocation.strata) as Record<string, string>,
+            method: allocation.method as RandomisationRecord['method'],
+            arm: allocation.arm,
+          },
+          ...(discharge === undefined ? {} : { discharge }),
+          assignments: all('assignment'),
+          contacts: all('contact'),
+          interviews: all('interview'),
+          serviceUseReviews: all('service_use_review'),
+          serviceUseEvents: all('service_use_event'),
+          seriousAdverseEvents: all('sae'),
+          ...(withdrawal === undefined ? {} : { withdrawal }),
+          ...(death === undefined ? {} : { death }),
+        };
+      });
+    },
+
+    async unblind(trialId: string, participantId: string, change: ChangeContext): Promise<{ arm: string }> {
+      const reason = requireReason(change, `emergency unblinding of participant "${participantId}"`);
+      return write(change.actor, async (context) => {
+        await trialRow(context.db, trialId);
+        const allocation = await context.db
+          .selectFrom('allocations')
+          .select('arm')
+          .where('trial_id', '=', trialId)
+          .where('participant_id', '=', participantId)
+          .executeTakeFirst();
+        if (allocation === undefined) {
+          throw new StorageError(
+            'store_not_found',
+            `unblinding requires a randomised participant "${participantId}" in trial "${trialId}" (got none)`,
+          );
+        }
+        await context.db
+          .insertInto('records')
+          .values({
+            trial_id: trialId,
+            kind: 'unblinding',
+            record_id: `${participantId}/${context.at}/${randomUUID()}`,
+            participant_id: participantId,
+            data: canonicalJson({
+              participantId,
+              requestedBy: change.actor.userId,
+              requestedAt: context.at,
+              reason,
+            }),
+            version: 1,
+            created_at: context.at,
+            created_by: change.actor.userId,
+            updated_at: context.at,
+            updated_by: change.actor.userId,
+          })
+          .execute();
+        await context.audit({
+          trialId,
+          action: 'unblind',
+          entity: 'randomisation',
+          recordId: participantId,
+          field: 'arm',
+          oldValue: undefined,
+          newValue: allocation.arm,
+          reason,
+          revealsAllocation: true,
+        });
+        return { arm: allocation.arm };
+      });
+    },
+
+    async lockTrial(trialId: string, change: ChangeContext): Promise<Trial> {
+      if (change.actor.role !== 'trial_manager' && change.actor.role !== 'admin') {
+        throw new StorageError(
+          'store_forbidden',
+          `locking trial "${trialId}" requires the trial_manager or admin role (got ${change.actor.role})`,
+        );
+      }
+      return write(change.actor, async (context) => {
+        const row = await unlockedTrial(context.db, trialId);
+        await context.db
+          .updateTable('trials')
+          .set({ locked_at: context.at, locked_by: change.actor.userId })
+          .where('trial_id', '=', trialId)
+          .execute();
+        await context.audit({
+          trialId,
+          action: 'lock',
+          entity: 'trial',
+          recordId: trialId,
+          field: 'locked_at',
+          oldValue: undefined,
+          newValue: context.at,
+          reason: change.reason ?? null,
+        });
+        return toTrial({ ...row, locked_at: context.at, locked_by: change.actor.userId });
+      });
+    },
+
+    async recordExport(trialId: string, what: string, actor: StoreActor): Promise<void> {
+      await write(actor, async (context) => {
+        await trialRow(context.db, trialId);
+        await context.audit({
+          trialId,
+          action: 'export',
+          entity: 'trial',
+          recordId: trialId,
+          field: null,
+          oldValue: undefined,
+          newValue: what,
+          reason: null,
+        });
+      });
+    },
+
+    async listAudit(query: { readonly trialId?: string; readonly blinded: boolean }): Promise<AuditEntry[]> {
+      let select = db.selectFrom('audit_log').selectAll().orderBy('seq');
+      if (query.trialId !== undefined) select = select.where('trial_id', '=', query.trialId);
+      const rows = await select.execute();
+      return rows.map((row) => {
+        const revealsAllocation = Number(row.reveals_allocation) === 1;
+        const redacted = query.blinded && revealsAllocation;
+        return {
+          seq: Number(row.seq),
+          at: row.at,
+          actorId: row.actor_id,
+          trialId: row.trial_id,
+          action: row.action,
+          entity: row.entity,
+          recordId: row.record_id,
+          field: row.field,
+          oldValue: redacted || row.old_value === null ? null : (JSON.parse(row.old_value) as unknown),
+          newValue: redacted || row.new_value === null ? null : (JSON.parse(row.new_value) as unknown),
+          reason: row.reason,
+          revealsAllocation,
+          redacted,
+        };
+      });
+    },
+
+    async verifyAudit(): Promise<AuditChainCheck> {
+      const entries = await db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
+      const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
+      return verifyAuditEntries(entries, head ?? { seq: 0, hash: '' });
+    },
+
+    async close(): Promise<void> {
+      await db.destroy();
+    },
+  };
+  return store;
+}

@@ -1,0 +1,211 @@
+/**
+ * The trial store: everything the platform keeps about its trials, behind one asynchronous interface that
+ * src/storage implements over SQLite and PostgreSQL. It is declared here, in the domain, so that the
+ * server and the CLI depend on this contract and not on a database. docs/reference/storage.md describes
+ * the implementation (tables, transactions, durability, exactly-once randomisation).
+ *
+ * Every write runs in one transaction together with its audit entries: it happens completely, with its
+ * audit, or not at all. Access policy (`can(user, action, resource)`) is the caller's job; the store only
+ * refuses what is never allowed (a change to a locked trial, a change without its reason, a second
+ * randomisation of one participant ...).
+ */
+
+import type {
+  BaselineRecord,
+  ConsentRecord,
+  ContactRecord,
+  DeathRecord,
+  DischargeRecord,
+  FollowUpInterview,
+  IsoDateTime,
+  Participant,
+  ParticipantRecords,
+  PeerWorkerAssignment,
+  RandomisationRecord,
+  Role,
+  ScreeningLogEntry,
+  SeriousAdverseEvent,
+  ServiceUseEvent,
+  ServiceUseReview,
+  Trial,
+  TrialConfig,
+  User,
+  WithdrawalRecord,
+} from './domain/types.ts';
+
+/** Who makes a request: a user's id and role (the audit records the id). */
+export interface StoreActor {
+  readonly userId: string;
+  readonly role: Role;
+}
+
+/** The trial records saved with {@link TrialStore.saveRecord}, by kind. */
+export interface StoredRecordTypes {
+  readonly screening: ScreeningLogEntry;
+  readonly consent: ConsentRecord;
+  readonly baseline: BaselineRecord;
+  readonly discharge: DischargeRecord;
+  readonly assignment: PeerWorkerAssignment;
+  readonly contact: ContactRecord;
+  readonly interview: FollowUpInterview;
+  readonly service_use_review: ServiceUseReview;
+  readonly service_use_event: ServiceUseEvent;
+  readonly sae: SeriousAdverseEvent;
+  readonly withdrawal: WithdrawalRecord;
+  readonly death: DeathRecord;
+}
+
+/** A kind of record saved with {@link TrialStore.saveRecord}. */
+export type StoredRecordKind = keyof StoredRecordTypes;
+
+/** Every {@link StoredRecordKind}, in the order the audit and the docs list them. */
+export const STORED_RECORD_KINDS: readonly StoredRecordKind[] = [
+  'screening',
+  'consent',
+  'baseline',
+  'discharge',
+  'assignment',
+  'contact',
+  'interview',
+  'service_use_review',
+  'service_use_event',
+  'sae',
+  'withdrawal',
+  'death',
+];
+
+/** A record as stored: the record, its key, its version (1 on creation, +1 per change) and who wrote it. */
+export interface StoredRecord<K extends StoredRecordKind = StoredRecordKind> {
+  readonly kind: K;
+  readonly recordId: string;
+  readonly version: number;
+  readonly data: StoredRecordTypes[K];
+  readonly updatedAt: IsoDateTime;
+  readonly updatedBy: string;
+}
+
+/** What every change carries: who makes it and, for a change after first entry, why (required). */
+export interface ChangeContext {
+  readonly actor: StoreActor;
+  /** Required (non-blank) to change a record that exists; optional on first entry. */
+  readonly reason?: string;
+}
+
+/** A randomisation request: the screened person and the stratum values the randomiser confirms. */
+export interface RandomiseRequest {
+  readonly trialId: string;
+  readonly screeningId: string;
+  /** The stratum values as confirmed at randomisation: factor name -> level. */
+  readonly strata: Readonly<Record<string, string>>;
+  /** Default `P` and the allocation's sequence number, zero-padded to 4 digits (`P0001`). */
+  readonly participantId?: string;
+}
+
+/** A new user account; the password is hashed (scrypt) before it is stored. */
+export interface NewUser {
+  readonly username: string;
+  readonly role: Role;
+  readonly sites: readonly string[];
+  readonly password: string;
+}
+
+/** One audit entry as read back; blinded reads carry `null` values and `redacted: true` where allocation-revealing. */
+export interface AuditEntry {
+  readonly seq: number;
+  readonly at: IsoDateTime;
+  readonly actorId: string;
+  readonly trialId: string | null;
+  readonly action: string;
+  readonly entity: string;
+  readonly recordId: string | null;
+  readonly field: string | null;
+  readonly oldValue: unknown;
+  readonly newValue: unknown;
+  readonly reason: string | null;
+  /** The values reveal an allocation (unblinded roles only). */
+  readonly revealsAllocation: boolean;
+  /** The values were removed because the reader is blinded. */
+  readonly redacted: boolean;
+}
+
+/** The result of checking the audit chain. */
+export type AuditChainCheck =
+  | { readonly ok: true; readonly entries: number; readonly headHash: string }
+  | { readonly ok: false; readonly entries: number; readonly firstBadSeq: number; readonly problem: string };
+
+/** The store of trials, users, records, allocations and the audit trail. */
+export interface TrialStore {
+  /** Which database is behind the store. */
+  readonly dialect: 'sqlite' | 'postgres';
+
+  /** Creates a user (audited). @throws StorageError `store_conflict` when the username is taken. */
+  createUser(user: NewUser, change: ChangeContext): Promise<User>;
+  /** The user with that username, or undefined. */
+  findUser(username: string): Promise<User | undefined>;
+  /** The user when the password matches their stored hash, otherwise undefined (no hint which part failed). */
+  verifyLogin(username: string, password: string): Promise<User | undefined>;
+
+  /** Creates a trial with its configuration and an empty randomisation state (audited). */
+  createTrial(trialId: string, config: TrialConfig, change: ChangeContext): Promise<Trial>;
+  /** @throws StorageError `store_not_found`. */
+  getTrial(trialId: string): Promise<Trial>;
+  listTrials(): Promise<Trial[]>;
+  /**
+   * Replaces a trial's configuration (reason required). After the first allocation the arms, factors and
+   * randomisation settings can no longer change (`store_settings_locked`).
+   */
+  updateTrialConfig(trialId: string, config: TrialConfig, change: ChangeContext): Promise<Trial>;
+
+  /**
+   * Creates or changes one record; each changed field is audited with its old and new value. A change to
+   * an existing record requires `change.reason`. Saving an identical record changes nothing.
+   * @throws StorageError `store_trial_locked`, `store_reason_required`, `store_record_invalid`,
+   *   `store_not_found` (unknown trial or participant).
+   */
+  saveRecord<K extends StoredRecordKind>(
+    trialId: string,
+    kind: K,
+    record: StoredRecordTypes[K],
+    change: ChangeContext,
+  ): Promise<StoredRecord<K>>;
+  /** One record, or undefined. */
+  findRecord<K extends StoredRecordKind>(
+    trialId: string,
+    kind: K,
+    recordId: string,
+  ): Promise<StoredRecord<K> | undefined>;
+  /** All records of a kind in a trial, by key. */
+  listRecords<K extends StoredRecordKind>(trialId: string, kind: K): Promise<StoredRecord<K>[]>;
+
+  /**
+   * Randomises one screened, eligible, consented person exactly once: runs the trial's randomisation
+   * engine on the stored state inside one serialised transaction and stores the participant, the
+   * allocation and the next state together. The first allocation locks the randomisation settings.
+   * @throws StorageError `store_already_randomised`, `store_randomisation_refused` (not eligible, no
+   *   consent, strata not confirmed), `store_trial_locked`, `store_not_found`; RandomisationStratumError for
+   *   strata that do not match the factors.
+   */
+  randomise(request: RandomiseRequest, actor: StoreActor): Promise<RandomisationRecord>;
+  /** The participants of a trial, by sequence. */
+  listParticipants(trialId: string): Promise<Participant[]>;
+  /** Every record of every participant (the input of the analysis dataset). Unblinded: holds the allocations. */
+  listParticipantRecords(trialId: string): Promise<ParticipantRecords[]>;
+  /**
+   * Emergency unblinding of one participant: returns their arm and audits who, when and why.
+   * @throws StorageError `store_reason_required`, `store_not_found`.
+   */
+  unblind(trialId: string, participantId: string, change: ChangeContext): Promise<{ arm: string }>;
+
+  /** Locks the trial's database: afterwards no change to its data is accepted. Trial manager or admin only. */
+  lockTrial(trialId: string, change: ChangeContext): Promise<Trial>;
+  /** Records an export of trial data in the audit (allowed after lock). */
+  recordExport(trialId: string, what: string, actor: StoreActor): Promise<void>;
+
+  /** Audit entries in order; `blinded: true` removes allocation-revealing values. */
+  listAudit(options: { readonly trialId?: string; readonly blinded: boolean }): Promise<AuditEntry[]>;
+  /** Checks the whole audit chain (see docs/reference/audit-trail.md). */
+  verifyAudit(): Promise<AuditChainCheck>;
+
+  /** Closes the connection(s). */
+  close(): Promise<void>;
+}
