@@ -10,14 +10,29 @@ import type {
   TrialConfig,
   User,
 } from '../trial/domain/types.ts';
-import { ALLOCATION_FIELDS, DIAGNOSIS_GROUPS, ROLES } from '../trial/domain/types.ts';
+import { DIAGNOSIS_GROUPS, ROLES } from '../trial/domain/types.ts';
 import {
   allocate,
   createRandomisationState,
-  type RandomisationConfig,
+  evaluateEligibility,
   type RandomisationState,
   type RandomSource,
-  resolveRandomisationConfig,
+  randomisationConfigOf,
+  redactAuditEntry,
+  revealsAllocation,
+  validateBaseline,
+  validateConsent,
+  validateContact,
+  validateDeath,
+  validateDischarge,
+  validateInterview,
+  validatePeerWorkerAssignment,
+  validateScreeningEntry,
+  validateSeriousAdverseEvent,
+  validateServiceUseEvent,
+  validateServiceUseReview,
+  validateTrialConfig,
+  validateWithdrawal,
 } from '../trial/index.ts';
 import type {
   AuditChainCheck,
@@ -72,28 +87,6 @@ interface WriteContext {
 const TRIAL_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const DUMMY_HASH =
   'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==';
-
-/** The randomisation engine's configuration for a trial (its arms and factors with its method settings). */
-export function randomisationConfigFor(config: TrialConfig): RandomisationConfig {
-  const settings = config.randomisation;
-  if (settings.kind === 'minimisation') {
-    return {
-      kind: 'minimisation',
-      arms: config.arms,
-      factors: config.factors,
-      ...(settings.imbalance === undefined ? {} : { imbalance: settings.imbalance }),
-      ...(settings.preferredArmProbability === undefined
-        ? {}
-        : { preferredArmProbability: settings.preferredArmProbability }),
-    };
-  }
-  return {
-    kind: 'permuted_blocks',
-    arms: config.arms,
-    factors: config.factors,
-    ...(settings.blockSizes === undefined ? {} : { blockSizes: settings.blockSizes }),
-  };
-}
 
 function fieldValue(record: unknown, field: string): unknown {
   return record !== null && typeof record === 'object' && Object.hasOwn(record, field)
@@ -150,7 +143,7 @@ function recordKey(
         recordId: requireText(kind, record, 'contactId'),
         participantId: requireText(kind, record, 'participantId'),
       };
-    case 'service_use_event':
+    case 'service_use':
       return {
         recordId: requireText(kind, record, 'eventId'),
         participantId: requireText(kind, record, 'participantId'),
@@ -220,7 +213,43 @@ function changedFields(
   return changes;
 }
 
-const revealing = (field: string): boolean => (ALLOCATION_FIELDS as readonly string[]).includes(field);
+/**
+ * Checks a record with the domain's validator for its kind (every problem at once) and returns it.
+ * @throws RecordValidationError.
+ */
+function validateRecord(
+  kind: StoredRecordKind,
+  config: TrialConfig,
+  record: unknown,
+  dischargeDate: string | undefined,
+): unknown {
+  switch (kind) {
+    case 'screening':
+      return validateScreeningEntry(record);
+    case 'consent':
+      return validateConsent(record);
+    case 'baseline':
+      return validateBaseline(config, record);
+    case 'discharge':
+      return validateDischarge(record);
+    case 'assignment':
+      return validatePeerWorkerAssignment(record);
+    case 'contact':
+      return validateContact(record, dischargeDate);
+    case 'interview':
+      return validateInterview(config, record);
+    case 'service_use_review':
+      return validateServiceUseReview(config, record);
+    case 'service_use':
+      return validateServiceUseEvent(record);
+    case 'sae':
+      return validateSeriousAdverseEvent(record);
+    case 'withdrawal':
+      return validateWithdrawal(record);
+    case 'death':
+      return validateDeath(record);
+  }
+}
 
 /**
  * The TrialStore over an open database (SQLite or PostgreSQL, one query layer). Every write runs in one
@@ -387,7 +416,7 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
           oldValue: undefined,
           newValue: data[field],
           reason,
-          revealsAllocation: revealing(field),
+          revealsAllocation: revealsAllocation(kind, field, data[field]),
         });
       }
       return row;
@@ -419,7 +448,9 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
         oldValue: change.oldValue,
         newValue: change.newValue,
         reason,
-        revealsAllocation: revealing(change.field),
+        revealsAllocation:
+          revealsAllocation(kind, change.field, change.oldValue) ||
+          revealsAllocation(kind, change.field, change.newValue),
       });
     }
     return { ...existing, data: text, version, updated_at: context.at, updated_by: actor.userId };
@@ -515,8 +546,8 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
           `trial id requires 1-64 letters, digits, _ or - starting with a letter or digit (got ${JSON.stringify(trialId)})`,
         );
       }
-      const randomisationConfig = randomisationConfigFor(config);
-      resolveRandomisationConfig(randomisationConfig);
+      validateTrialConfig(config);
+      const randomisationConfig = randomisationConfigOf(config);
       const state = createRandomisationState(randomisationConfig);
       return write(change.actor, async (context) => {
         const exists = await context.db
@@ -566,8 +597,8 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
 
     async updateTrialConfig(trialId: string, config: TrialConfig, change: ChangeContext): Promise<Trial> {
       const reason = requireReason(change, `changing the configuration of trial "${trialId}"`);
-      const randomisationConfig = randomisationConfigFor(config);
-      resolveRandomisationConfig(randomisationConfig);
+      validateTrialConfig(config);
+      const randomisationConfig = randomisationConfigOf(config);
       return write(change.actor, async (context) => {
         const row = await unlockedTrial(context.db, trialId);
         const before = JSON.parse(row.config) as TrialConfig;
@@ -629,10 +660,24 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
         );
       }
       const { recordId, participantId } = recordKey(kind, record);
-      const data = JSON.parse(canonicalJson(record)) as Record<string, unknown>;
       return write(change.actor, async (context) => {
-        await unlockedTrial(context.db, trialId);
+        const trial = await unlockedTrial(context.db, trialId);
         if (participantId !== null) await requireParticipant(context.db, trialId, participantId);
+        const discharge =
+          kind === 'contact' && participantId !== null
+            ? await findRecordRow(context.db, trialId, 'discharge', participantId)
+            : undefined;
+        const dischargeDate =
+          discharge === undefined
+            ? undefined
+            : (JSON.parse(discharge.data) as { dischargeDate: string }).dischargeDate;
+        const validated = validateRecord(
+          kind,
+          JSON.parse(trial.config) as TrialConfig,
+          record,
+          dischargeDate,
+        );
+        const data = JSON.parse(canonicalJson(validated)) as Record<string, unknown>;
         const existing = await findRecordRow(context.db, trialId, kind, recordId);
         if (kind === 'screening') {
           const entry = data as unknown as ScreeningLogEntry;
@@ -737,14 +782,19 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
             `randomisation requires a screening outcome of pending (got "${screening.outcome}" for "${screeningId}")`,
           );
         }
-        if ((screening.ineligibilityReasons ?? []).length > 0) {
-          refuse(
-            `randomisation requires an eligible person (got "${screeningId}" not meeting ${(screening.ineligibilityReasons ?? []).join(', ')})`,
-          );
-        }
         const consent = await findRecordRow(context.db, trialId, 'consent', screeningId);
         if (consent === undefined)
           refuse(`randomisation requires recorded consent (got none for "${screeningId}")`);
+        const eligibility = evaluateEligibility(
+          config,
+          screening,
+          JSON.parse((consent as RecordsTable).data),
+        );
+        if (!eligibility.eligible) {
+          refuse(
+            `randomisation requires an eligible person (got "${screeningId}" not meeting ${eligibility.reasons.map((reason) => `${reason.ruleId} (${reason.status})`).join(', ')})`,
+          );
+        }
         const strata = request.strata;
         const hasFactor = (name: string) => config.factors.some((factor) => factor.name === name);
         if (
@@ -773,7 +823,7 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
           .where('trial_id', '=', trialId)
           .executeTakeFirstOrThrow();
         const state = JSON.parse(stateRow.state) as RandomisationState;
-        const step = allocate(randomisationConfigFor(config), state, strata, options.random);
+        const step = allocate(randomisationConfigOf(config), state, strata, options.random);
         const sequence = step.allocation.sequence;
         const participantId = request.participantId ?? `P${String(sequence).padStart(4, '0')}`;
         if (typeof participantId !== 'string' || !TRIAL_ID.test(participantId)) {
@@ -872,7 +922,7 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
             oldValue: undefined,
             newValue: record[field],
             reason: null,
-            revealsAllocation: revealing(field),
+            revealsAllocation: revealsAllocation('randomisation', field),
           });
         }
         await putRecord(
@@ -1083,14 +1133,23 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
       });
     },
 
-    async listAudit(query: { readonly trialId?: string; readonly blinded: boolean }): Promise<AuditEntry[]> {
+    async listAudit(query: {
+      readonly trialId?: string;
+      readonly viewer: Pick<User, 'role'>;
+    }): Promise<AuditEntry[]> {
       let select = db.selectFrom('audit_log').selectAll().orderBy('seq');
       if (query.trialId !== undefined) select = select.where('trial_id', '=', query.trialId);
       const rows = await select.execute();
-      return rows.map((row) => {
-        const revealsAllocation = Number(row.reveals_allocation) === 1;
-        const redacted = query.blinded && revealsAllocation;
-        return {
+      const trials = await db.selectFrom('trials').select(['trial_id', 'locked_at']).execute();
+      const locked = new Map(trials.map((row) => [row.trial_id, row.locked_at !== null]));
+      const entries: AuditEntry[] = [];
+      for (const row of rows) {
+        const visible = redactAuditEntry(query.viewer, row, {
+          trialLocked: row.trial_id !== null && locked.get(row.trial_id) === true,
+        });
+        if (visible === undefined) continue;
+        const redacted = visible.old_value !== row.old_value || visible.new_value !== row.new_value;
+        entries.push({
           seq: Number(row.seq),
           at: row.at,
           actorId: row.actor_id,
@@ -1099,13 +1158,14 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
           entity: row.entity,
           recordId: row.record_id,
           field: row.field,
-          oldValue: redacted || row.old_value === null ? null : (JSON.parse(row.old_value) as unknown),
-          newValue: redacted || row.new_value === null ? null : (JSON.parse(row.new_value) as unknown),
+          oldValue: visible.old_value === null ? null : (JSON.parse(visible.old_value) as unknown),
+          newValue: visible.new_value === null ? null : (JSON.parse(visible.new_value) as unknown),
           reason: row.reason,
-          revealsAllocation,
+          revealsAllocation: Number(row.reveals_allocation) === 1,
           redacted,
-        };
-      });
+        });
+      }
+      return entries;
     },
 
     async verifyAudit(): Promise<AuditChainCheck> {

@@ -49,7 +49,7 @@ export interface StoredRecordTypes {
   readonly contact: ContactRecord;
   readonly interview: FollowUpInterview;
   readonly service_use_review: ServiceUseReview;
-  readonly service_use_event: ServiceUseEvent;
+  readonly service_use: ServiceUseEvent;
   readonly sae: SeriousAdverseEvent;
   readonly withdrawal: WithdrawalRecord;
   readonly death: DeathRecord;
@@ -68,7 +68,7 @@ export const STORED_RECORD_KINDS: readonly StoredRecordKind[] = [
   'contact',
   'interview',
   'service_use_review',
-  'service_use_event',
+  'service_use',
   'sae',
   'withdrawal',
   'death',
@@ -109,7 +109,7 @@ export interface NewUser {
   readonly password: string;
 }
 
-/** One audit entry as read back; blinded reads carry `null` values and `redacted: true` where allocation-revealing. */
+/** One audit entry as read back; for blinded viewers allocation values are `null` with `redacted: true`. */
 export interface AuditEntry {
   readonly seq: number;
   readonly at: IsoDateTime;
@@ -124,7 +124,7 @@ export interface AuditEntry {
   readonly reason: string | null;
   /** The values reveal an allocation (unblinded roles only). */
   readonly revealsAllocation: boolean;
-  /** The values were removed because the reader is blinded. */
+  /** The values were removed because the viewer is blinded to allocation. */
   readonly redacted: boolean;
 }
 
@@ -201,8 +201,14 @@ export interface TrialStore {
   /** Records an export of trial data in the audit (allowed after lock). */
   recordExport(trialId: string, what: string, actor: StoreActor): Promise<void>;
 
-  /** Audit entries in order; `blinded: true` removes allocation-revealing values. */
-  listAudit(options: { readonly trialId?: string; readonly blinded: boolean }): Promise<AuditEntry[]>;
+  /**
+   * Audit entries in order, as `viewer` may see them (`redactAuditEntry`: blinded viewers get allocation
+   * values blanked and entries about allocation-revealing records withheld).
+   */
+  listAudit(options: {
+    readonly trialId?: string;
+    readonly viewer: Pick<User, 'role'>;
+  }): Promise<AuditEntry[]>;
   /** Checks the whole audit chain (see docs/reference/audit-trail.md). */
   verifyAudit(): Promise<AuditChainCheck>;
 

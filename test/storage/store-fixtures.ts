@@ -1,20 +1,9 @@
 import type { ConsentRecord, ScreeningLogEntry, TrialConfig } from '../../src/trial/domain/types.ts';
-import { ENRICH_ARMS, ENRICH_FACTORS } from '../../src/trial/index.ts';
+import { ENRICH_TRIAL_CONFIG } from '../../src/trial/index.ts';
 import type { StoreActor } from '../../src/trial/trial-store.ts';
 
-/** A small ENRICH-shaped trial configuration (arms, strata and blocks as ENRICH; no visits or instruments). */
-export const TEST_CONFIG: TrialConfig = {
-  name: 'enrich_test',
-  title: 'Storage test trial',
-  arms: ENRICH_ARMS,
-  factors: ENRICH_FACTORS,
-  randomisation: { kind: 'permuted_blocks', blockSizes: [2, 4, 6] },
-  eligibility: [],
-  visits: [],
-  instruments: [],
-  baselineInstruments: [],
-  followUpDays: 365,
-};
+/** The ENRICH template's configuration: 7 sites x 3 diagnosis groups, blocks of 2, 4, 6, ENRICH eligibility. */
+export const TEST_CONFIG: TrialConfig = ENRICH_TRIAL_CONFIG;
 
 export const ADMIN: StoreActor = { userId: 'admin-1', role: 'admin' };
 export const MANAGER: StoreActor = { userId: 'manager-1', role: 'trial_manager' };

@@ -18,6 +18,7 @@ import {
   createSeededRandom,
   type RandomisationState,
   RandomisationStratumError,
+  RecordValidationError,
 } from '../../src/trial/index.ts';
 import type { TrialStore } from '../../src/trial/trial-store.ts';
 import {
@@ -226,7 +227,7 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
         assert.equal(second.version, 2);
         const same = await store.saveRecord('t1', 'screening', changed, { actor: RESEARCHER });
         assert.equal(same.version, 2, 'saving an identical record changes nothing');
-        const audit = await store.listAudit({ trialId: 't1', blinded: true });
+        const audit = await store.listAudit({ trialId: 't1', viewer: RESEARCHER });
         const update = audit.filter((entry) => entry.action === 'update');
         assert.deepEqual(
           update.map((entry) => [
@@ -270,7 +271,7 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
       const store = await openStore(await fresh());
       try {
         await store.createTrial('t1', TEST_CONFIG, { actor: ADMIN });
-        const before = (await store.listAudit({ blinded: false })).length;
+        const before = (await store.listAudit({ viewer: ADMIN })).length;
         await rejectsWith(
           store.saveRecord(
             't1',
@@ -285,7 +286,7 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
           store.saveRecord(
             't1',
             'screening',
-            { ...screening('t1', 'S1'), outcome: 'randomised' },
+            { ...screening('t1', 'S1'), outcome: 'randomised', participantId: 'P0009' },
             { actor: RESEARCHER },
           ),
           'store_record_invalid',
@@ -300,6 +301,15 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
           ),
           'store_record_invalid',
           /screening record requires screeningId as non-empty text \(got ""\)/,
+        );
+        await assert.rejects(
+          store.saveRecord(
+            't1',
+            'screening',
+            { ...screening('t1', 'S1'), screenedDate: 'yesterday' },
+            { actor: RESEARCHER },
+          ),
+          (error: unknown) => error instanceof RecordValidationError && /screenedDate/.test(error.message),
         );
         await rejectsWith(
           store.saveRecord('t1', 'consent', consent('S404'), { actor: RESEARCHER }),
@@ -331,7 +341,7 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
           'store_not_found',
           /trial "t9" requires an existing trial/,
         );
-        assert.equal((await store.listAudit({ blinded: false })).length, before);
+        assert.equal((await store.listAudit({ viewer: ADMIN })).length, before);
       } finally {
         await store.close();
       }
@@ -366,11 +376,11 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
         await store.saveRecord(
           't1',
           'screening',
-          { ...screening('t1', 'S12'), ineligibilityReasons: ['age_18_or_over'] },
+          { ...screening('t1', 'S12'), criteria: { ...screening('t1', 'S12').criteria, ageYears: 17 } },
           { actor: RESEARCHER },
         );
         await store.saveRecord('t1', 'consent', consent('S12'), { actor: RESEARCHER });
-        const audit = await store.listAudit({ trialId: 't1', blinded: false });
+        const audit = await store.listAudit({ trialId: 't1', viewer: ADMIN });
         await rejectsWith(
           store.randomise(
             { trialId: 't1', screeningId: 'S2', strata: { site: 'site_1', diagnosis_group: 'other' } },
@@ -411,7 +421,7 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
         await rejectsWith(
           store.randomise({ trialId: 't1', screeningId: 'S12', strata: strataOf(0) }, RESEARCHER),
           'store_randomisation_refused',
-          /eligible person \(got "S12" not meeting age_18_or_over\)/,
+          /eligible person \(got "S12" not meeting age_18_or_over \(not_met\)\)/,
         );
         await rejectsWith(
           store.randomise({ trialId: 't1', screeningId: 'S404', strata: strataOf(0) }, RESEARCHER),
@@ -434,7 +444,7 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
           'store_record_invalid',
           /participant id requires/,
         );
-        const after = await store.listAudit({ trialId: 't1', blinded: false });
+        const after = await store.listAudit({ trialId: 't1', viewer: ADMIN });
         assert.equal(after.length, audit.length, 'refused randomisations write nothing');
         const second = await store.randomise(
           { trialId: 't1', screeningId: 'S2', strata: strataOf(2) },
@@ -510,8 +520,8 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
           reason: 'SAE: treating clinician asks',
         });
         assert.equal(revealed.arm, record.arm);
-        const unblinded = await store.listAudit({ trialId: 't1', blinded: false });
-        const blinded = await store.listAudit({ trialId: 't1', blinded: true });
+        const unblinded = await store.listAudit({ trialId: 't1', viewer: ADMIN });
+        const blinded = await store.listAudit({ trialId: 't1', viewer: RESEARCHER });
         const unblinding = unblinded.find((entry) => entry.action === 'unblind');
         assert.deepEqual(
           [unblinding?.newValue, unblinding?.reason, unblinding?.actorId, unblinding?.revealsAllocation],
@@ -564,7 +574,7 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
         );
         await rejectsWith(store.lockTrial('t1', { actor: MANAGER }), 'store_trial_locked', lockMessage);
         await store.recordExport('t1', 'analysis dataset', MANAGER);
-        const last = (await store.listAudit({ trialId: 't1', blinded: true })).at(-1);
+        const last = (await store.listAudit({ trialId: 't1', viewer: RESEARCHER })).at(-1);
         assert.deepEqual([last?.action, last?.newValue], ['export', 'analysis dataset']);
         assert.equal((await store.getTrial('t1')).lockedBy, MANAGER.userId);
       } finally {
