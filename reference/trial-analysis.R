@@ -14,7 +14,7 @@
 #   counts    MASS::glm.nb(y ~ arm + cov); time to readmission coxph / survdiff / survfit by arm;
 #   4 months  lm(scale_4m ~ arm + scale_baseline + cov)
 # bench/r/analysis.R sources this file with TRIAL_ANALYSIS_LIBRARY_ONLY <- TRUE to time analyse_trial().
-if (!exists("TRIAL_ANALYSIS_LIBRARY_ONLY")) source(file.path("reference", "common.R"))
+source(file.path("reference", "common.R"))
 suppressPackageStartupMessages({
   library(MASS)
   library(sandwich)

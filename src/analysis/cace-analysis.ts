@@ -164,35 +164,88 @@ export function caceAnalysis(
     const stage2 = fitGlmIrls(design(x2, size, p2, stage2Names, assign2), y2, poisson);
     return { value: stage2.aliased[1] ? Number.NaN : (stage2.coefficients[1] as number), stage1, stage2 };
   };
-  // The fast path: both stages on the distinct rows with their counts (see fitFrequencyWeightedIrls).
-  const sparse1 = sparseRows(source, n, p1);
-  const stage2Values = new Float64Array(n * p2);
-  stage2Values.fill(1, 0, n);
-  stage2Values.set(receipt, n);
-  stage2Values.set(source.subarray(2 * n, p1 * n), 3 * n);
-  const sparse2 = sparseRows(stage2Values, n, p2, [2]);
-  const residualEntry = new Int32Array(n);
-  for (let row = 0; row < n; row++) {
-    for (let k = sparse2.rowStart[row] as number; k < (sparse2.rowStart[row + 1] as number); k++) {
-      if (sparse2.columns[k] === 2) residualEntry[row] = k;
+  // The fast path: both stages on the distinct covariate patterns with their counts (see
+  // fitFrequencyWeightedIrls). Rows with the same stage-1 design row and receipt are exchangeable in stage 1
+  // (same working weight, response and fitted value), so they are fitted once with their summed count; in
+  // stage 2 rows are exchangeable when they also share the outcome. With the default discrete covariates
+  // (site, diagnosis group, prior admissions) this divides the work per IRLS pass by about 2.5.
+  const pattern1 = new Int32Array(n);
+  const pattern2 = new Int32Array(n);
+  const firstRow1: number[] = [];
+  const firstRow2: number[] = [];
+  {
+    const keys1 = new Map<string, number>();
+    const keys2 = new Map<string, number>();
+    const row1 = new Array<number>(p1 + 1);
+    for (let row = 0; row < n; row++) {
+      for (let column = 0; column < p1; column++) row1[column] = source[column * n + row] as number;
+      row1[p1] = receipt[row] as number;
+      const key1 = row1.join(',');
+      let id1 = keys1.get(key1);
+      if (id1 === undefined) {
+        id1 = firstRow1.length;
+        keys1.set(key1, id1);
+        firstRow1.push(row);
+      }
+      pattern1[row] = id1;
+      const key2 = `${id1},${outcome[row]}`;
+      let id2 = keys2.get(key2);
+      if (id2 === undefined) {
+        id2 = firstRow2.length;
+        keys2.set(key2, id2);
+        firstRow2.push(row);
+      }
+      pattern2[row] = id2;
     }
   }
-  const counts = new Float64Array(n);
-  const mu1 = new Float64Array(n);
-  const mu2 = new Float64Array(n);
+  const m1 = firstRow1.length;
+  const m2 = firstRow2.length;
+  const patternValues1 = new Float64Array(m1 * p1);
+  for (let column = 0; column < p1; column++) {
+    firstRow1.forEach((row, id) => {
+      patternValues1[column * m1 + id] = source[column * n + row] as number;
+    });
+  }
+  const sparse1 = sparseRows(patternValues1, m1, p1);
+  const receipt1 = Float64Array.from(firstRow1, (row) => receipt[row] as number);
+  const patternValues2 = new Float64Array(m2 * p2);
+  firstRow2.forEach((row, id) => {
+    patternValues2[id] = 1;
+    patternValues2[m2 + id] = receipt[row] as number;
+    for (let column = 2; column < p1; column++) patternValues2[(column + 1) * m2 + id] = source[column * n + row] as number;
+  });
+  const sparse2 = sparseRows(patternValues2, m2, p2, [2]);
+  const outcome2 = Float64Array.from(firstRow2, (row) => outcome[row] as number);
+  const stage1Of2 = Int32Array.from(firstRow2, (row) => pattern1[row] as number);
+  const residualEntry = new Int32Array(m2);
+  for (let id = 0; id < m2; id++) {
+    for (let k = sparse2.rowStart[id] as number; k < (sparse2.rowStart[id + 1] as number); k++) {
+      if (sparse2.columns[k] === 2) residualEntry[id] = k;
+    }
+  }
+  const counts1 = new Float64Array(m1);
+  const counts2 = new Float64Array(m2);
+  const mu1 = new Float64Array(m1);
+  const mu2 = new Float64Array(m2);
   const fastStatistic = (indices: Int32Array): number | undefined => {
-    counts.fill(0);
+    counts1.fill(0);
+    counts2.fill(0);
     for (let index = 0; index < indices.length; index++) {
       const row = indices[index] as number;
-      counts[row] = (counts[row] as number) + 1;
+      const id1 = pattern1[row] as number;
+      const id2 = pattern2[row] as number;
+      counts1[id1] = (counts1[id1] as number) + 1;
+      counts2[id2] = (counts2[id2] as number) + 1;
     }
-    const stage1 = fitFrequencyWeightedIrls(sparse1, receipt, counts, binomial, mu1);
+    const stage1 = fitFrequencyWeightedIrls(sparse1, receipt1, counts1, binomial, mu1);
     if (stage1 === undefined) return undefined;
-    for (let row = 0; row < n; row++) {
-      if ((counts[row] as number) > 0)
-        sparse2.values[residualEntry[row] as number] = (receipt[row] as number) - (mu1[row] as number);
+    for (let id = 0; id < m2; id++) {
+      if ((counts2[id] as number) > 0) {
+        const first = stage1Of2[id] as number;
+        sparse2.values[residualEntry[id] as number] = (receipt1[first] as number) - (mu1[first] as number);
+      }
     }
-    const stage2 = fitFrequencyWeightedIrls(sparse2, outcome, counts, poisson, mu2);
+    const stage2 = fitFrequencyWeightedIrls(sparse2, outcome2, counts2, poisson, mu2);
     if (stage2 === undefined) return undefined;
     return stage2.coefficients[1] as number;
   };

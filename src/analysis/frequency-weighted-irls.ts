@@ -55,25 +55,6 @@ export interface FrequencyWeightedFit {
 
 const EPSILON = Number.EPSILON;
 
-/** R's C_logit_linkinv. */
-function logitLinkinv(eta: number): number {
-  const odds = eta < -30 ? EPSILON : eta > 30 ? 1 / EPSILON : Math.exp(eta);
-  return odds / (1 + odds);
-}
-
-/** R's C_logit_mu_eta. */
-function logitMuEta(eta: number): number {
-  if (eta > 30 || eta < -30) return EPSILON;
-  const exp = Math.exp(eta);
-  const onePlusExp = 1 + exp;
-  return exp / (onePlusExp * onePlusExp);
-}
-
-/** poisson()$mu.eta: pmax(exp(eta), .Machine$double.eps). */
-function logMuEta(eta: number): number {
-  return Math.max(Math.exp(eta), EPSILON);
-}
-
 /** Deviance changes this close (relatively) to glm.control's epsilon are left to the exact QR path. */
 const STOPPING_MARGIN = 1e-3;
 
@@ -109,33 +90,89 @@ export function fitFrequencyWeightedIrls(
       : family.name === 'poisson' && family.link === 'log'
         ? 'log'
         : 'other';
-  const active: number[] = [];
+  const activeRows: number[] = [];
   const used = new Uint8Array(p);
   for (let row = 0; row < rowCount; row++) {
     if ((counts[row] as number) <= 0) continue;
-    active.push(row);
+    activeRows.push(row);
     for (let k = rowStart[row] as number; k < (rowStart[row + 1] as number); k++) {
       if ((values[k] as number) !== 0) used[columns[k] as number] = 1;
     }
   }
-  const kept: number[] = [];
-  for (let column = 0; column < p; column++) if (used[column] === 1) kept.push(column);
+  const keptColumns: number[] = [];
+  for (let column = 0; column < p; column++) if (used[column] === 1) keptColumns.push(column);
+  const kept = Int32Array.from(keptColumns);
+  const active = Int32Array.from(activeRows);
   const q = kept.length;
   const m = active.length;
   if (m <= q) return undefined;
 
   const eta = new Float64Array(rowCount);
+  // mu.eta at the current eta, computed together with mu (one exp per row and pass, as R's C code would give).
+  const derivatives = new Float64Array(rowCount);
+  /**
+   * Sets eta, mu and mu.eta of `row` at `linear` and returns its deviance residual (NaN when not finite):
+   * R's C_logit_linkinv and C_logit_mu_eta from one exp with binomial_dev_resids for a 0/1 response;
+   * poisson()'s pmax(exp(eta), eps) for both with its dev.resids; otherwise the family's own functions.
+   */
+  const evaluate = (row: number, linear: number): number => {
+    const response = y[row] as number;
+    let fitted: number;
+    let residual: number;
+    if (link === 'logit') {
+      // R's C_logit_linkinv and C_logit_mu_eta from one exp; binomial_dev_resids for a 0/1 response.
+      if (linear < -30 || linear > 30) {
+        const odds = linear < -30 ? EPSILON : 1 / EPSILON;
+        fitted = odds / (1 + odds);
+        derivatives[row] = EPSILON;
+      } else {
+        const exp = Math.exp(linear);
+        const onePlusExp = 1 + exp;
+        fitted = exp / onePlusExp;
+        derivatives[row] = exp / (onePlusExp * onePlusExp);
+      }
+      residual =
+        response === 1
+          ? 2 * Math.log(1 / fitted)
+          : response === 0
+            ? 2 * Math.log(1 / (1 - fitted))
+            : family.devianceResidual(response, fitted);
+    } else if (link === 'log') {
+      // poisson(): linkinv and mu.eta are both pmax(exp(eta), eps); dev.resids 2 (y log(y/mu) - (y - mu)), 2 mu at y = 0.
+      fitted = Math.max(Math.exp(linear), EPSILON);
+      derivatives[row] = fitted;
+      residual =
+        response > 0 ? 2 * (response * Math.log(response / fitted) - (response - fitted)) : 2 * fitted;
+    } else {
+      fitted = family.linkinv(linear);
+      derivatives[row] = family.muEta(linear);
+      residual = family.devianceResidual(response, fitted);
+    }
+    if (!Number.isFinite(linear) || !Number.isFinite(fitted)) return Number.NaN;
+    eta[row] = linear;
+    mu[row] = fitted;
+    return residual;
+  };
   const start = new Float64Array(1);
   const single = new Float64Array(1);
   let devianceOld = 0;
   for (const row of active) {
-    single[0] = y[row] as number;
-    family.initialize(single, start, 1);
-    const value = family.linkfun(start[0] as number);
-    eta[row] = value;
-    const fitted = family.linkinv(value);
-    mu[row] = fitted;
-    devianceOld += (counts[row] as number) * family.devianceResidual(y[row] as number, fitted);
+    const response = y[row] as number;
+    // family$initialize with unit weights (each copy of a row is a row of its own in R), then linkfun.
+    let value: number;
+    if (link === 'logit' && (response === 0 || response === 1)) {
+      const mustart = (response + 0.5) / 2;
+      value = Math.log(mustart / (1 - mustart));
+    } else if (link === 'log') {
+      value = Math.log(response + 0.1);
+    } else {
+      single[0] = response;
+      family.initialize(single, start, 1);
+      value = family.linkfun(start[0] as number);
+    }
+    const residual = evaluate(row, value);
+    if (Number.isNaN(residual)) return undefined;
+    devianceOld += (counts[row] as number) * residual;
   }
   const gram = new Float64Array(p * p);
   const rhs = new Float64Array(p);
@@ -149,8 +186,7 @@ export function fitFrequencyWeightedIrls(
     for (const row of active) {
       const linear = eta[row] as number;
       const fitted = mu[row] as number;
-      const derivative =
-        link === 'logit' ? logitMuEta(linear) : link === 'log' ? logMuEta(linear) : family.muEta(linear);
+      const derivative = derivatives[row] as number;
       if (!(derivative !== 0) || !Number.isFinite(derivative)) return undefined;
       const variance =
         link === 'logit' ? fitted * (1 - fitted) : link === 'log' ? fitted : family.variance(fitted);
@@ -214,16 +250,9 @@ export function fitFrequencyWeightedIrls(
       for (let k = rowStart[row] as number; k < (rowStart[row + 1] as number); k++) {
         linear += (values[k] as number) * (beta[columns[k] as number] as number);
       }
-      const fitted =
-        link === 'logit'
-          ? logitLinkinv(linear)
-          : link === 'log'
-            ? Math.max(Math.exp(linear), EPSILON)
-            : family.linkinv(linear);
-      if (!Number.isFinite(linear) || !Number.isFinite(fitted)) return undefined;
-      eta[row] = linear;
-      mu[row] = fitted;
-      deviance += (counts[row] as number) * family.devianceResidual(y[row] as number, fitted);
+      const residual = evaluate(row, linear);
+      if (Number.isNaN(residual)) return undefined;
+      deviance += (counts[row] as number) * residual;
     }
     if (!Number.isFinite(deviance)) return undefined;
     const change = Math.abs(deviance - devianceOld) / (Math.abs(deviance) + 0.1);
