@@ -212,7 +212,8 @@ export function caceAnalysis(
   firstRow2.forEach((row, id) => {
     patternValues2[id] = 1;
     patternValues2[m2 + id] = receipt[row] as number;
-    for (let column = 2; column < p1; column++) patternValues2[(column + 1) * m2 + id] = source[column * n + row] as number;
+    for (let column = 2; column < p1; column++)
+      patternValues2[(column + 1) * m2 + id] = source[column * n + row] as number;
   });
   const sparse2 = sparseRows(patternValues2, m2, p2, [2]);
   const outcome2 = Float64Array.from(firstRow2, (row) => outcome[row] as number);

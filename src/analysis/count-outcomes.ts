@@ -1,8 +1,13 @@
-import { glmFromFormula } from '../stats/index.ts';
+import {
+  buildModelFrame,
+  fitNegativeBinomial,
+  ModelFitError,
+  parseFormula,
+  qrUnscaledCovariance,
+} from '../stats/index.ts';
 import type { AnalysisDataset } from '../trial/index.ts';
 import type { ArmGroups } from './arm-groups.ts';
 import { AnalysisDataError } from './errors.ts';
-import { armCoefficient } from './primary-analysis.ts';
 import { adjustedTerms, meanSd, perArm, waldEffect } from './summaries.ts';
 import type { AnalysisPlan, CountOutcome } from './trial-analysis-types.ts';
 
@@ -29,14 +34,29 @@ export function countOutcome(
     ]);
   }
   const model = `${outcome} ~ ${adjustedTerms(plan.covariates)}`;
-  const fit = glmFromFormula(dataset, model, { family: 'negbin' });
-  const arm = armCoefficient(fit.coefficients, model);
+  // glm.nb is fitted directly (not through fitGlm's summary) so that a fit whose theta runs away keeps its
+  // coefficients as R does: glm.nb then warns "iteration limit reached" and SE.theta is NaN, but
+  // summary(fit) still reports the arm coefficient with its SE (dispersion 1).
+  const frame = buildModelFrame(dataset, parseFormula(model, dataset.columnNames));
+  const response = frame.response?.kind === 'numeric' ? frame.response.values : values;
+  const nb = fitNegativeBinomial(frame.design, response);
+  const armColumn = frame.design.columnNames.indexOf(`arm${arms.levels[1]}`);
+  const rank = nb.fit.rank;
+  const position = Array.from(nb.fit.qr.pivot.subarray(0, rank)).indexOf(armColumn);
+  if (armColumn < 0 || position < 0) {
+    throw new ModelFitError(`the trial analysis requires an estimable arm term in ${model} (got none)`);
+  }
+  const unscaled = qrUnscaledCovariance(nb.fit.qr);
+  const se = Math.sqrt(unscaled[position * rank + position] as number);
+  const warnings = [...nb.warnings];
+  if (Number.isNaN(nb.thetaSe))
+    warnings.push('In sqrt(1/i) : NaNs produced (the standard error of theta is NaN)');
   return {
     outcome,
     byArm: perArm(arms.levels, (code) => meanSd(values, (row) => arms.codes[row] === code)),
-    rateRatio: waldEffect(arm.estimate, arm.se, plan.confidenceLevel, Math.exp),
-    theta: fit.theta as number,
-    n: fit.n,
-    warnings: fit.warnings,
+    rateRatio: waldEffect(nb.fit.coefficients[armColumn] as number, se, plan.confidenceLevel, Math.exp),
+    theta: nb.theta,
+    n: frame.rowCount,
+    warnings,
   };
 }
