@@ -263,3 +263,45 @@ describe('fitGlm', () => {
     );
   });
 });
+
+describe('fitGlm covariance (vcov)', () => {
+  // A logistic fit with an aliased column: the covariance covers the estimable coefficients in design order,
+  // its diagonal is se^2 (model-based or sandwich), and it is symmetric (to rounding for the sandwich). Its off-diagonal elements are
+  // checked against R through the subgroup odds ratios of reference/trial-analysis.R (src/analysis).
+  const x = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+  const design = createDesignMatrix([
+    { name: '(Intercept)', values: x.map(() => 1) },
+    { name: 'x', values: x },
+    { name: 'twice', values: x.map((value) => 2 * value) },
+    { name: 'group', values: x.map((value) => value % 2) },
+  ]);
+  const response = Float64Array.from([0, 0, 1, 0, 0, 1, 0, 1, 1, 0, 1, 1]);
+  for (const robust of [undefined, 'HC0', 'HC3'] as const) {
+    it(`${robust ?? 'model-based'}: terms, symmetry, diagonal = se^2`, () => {
+      const fit = fitGlm({
+        design,
+        response,
+        family: 'binomial',
+        covariance: true,
+        ...(robust === undefined ? {} : { robust }),
+      });
+      const covariance = fit.covariance;
+      assert.ok(covariance !== undefined);
+      assert.deepEqual(covariance.terms, ['(Intercept)', 'x', 'group']);
+      const k = covariance.terms.length;
+      for (let i = 0; i < k; i++) {
+        const se = fit.coefficients.find((row) => row.term === covariance.terms[i])?.se as number;
+        assert.ok(Math.abs((covariance.values[i * k + i] as number) - se * se) <= 1e-14 * se * se);
+        for (let j = 0; j < k; j++) {
+          // bread x meat x bread is symmetric up to rounding (as sandwich's own result).
+          const upper = covariance.values[i * k + j] as number;
+          const lower = covariance.values[j * k + i] as number;
+          assert.ok(Math.abs(upper - lower) <= 1e-13 * Math.max(Math.abs(upper), Math.abs(lower)));
+        }
+      }
+    });
+  }
+  it('is absent unless asked for', () => {
+    assert.equal(fitGlm({ design, response, family: 'binomial' }).covariance, undefined);
+  });
+});
