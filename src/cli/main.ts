@@ -1,6 +1,13 @@
 import { StatsError } from '../stats/index.ts';
+import { StorageError } from '../storage/index.ts';
 import { TableError } from '../table/index.ts';
-import { DatasetError, RandomisationError, SimulationOptionsError } from '../trial/index.ts';
+import {
+  DatasetError,
+  RandomisationError,
+  RecordValidationError,
+  SimulationOptionsError,
+  TrialConfigError,
+} from '../trial/index.ts';
 import { COMMANDS } from './commands/index.ts';
 import { InputFileError, UsageError } from './errors.ts';
 import type { CommandIo } from './io.ts';
@@ -64,7 +71,10 @@ function reportError(error: unknown, io: CommandIo): number {
     error instanceof DatasetError ||
     error instanceof RandomisationError ||
     error instanceof SimulationOptionsError ||
-    error instanceof StatsError
+    error instanceof StatsError ||
+    error instanceof StorageError ||
+    error instanceof RecordValidationError ||
+    error instanceof TrialConfigError
   ) {
     io.stderr.write(`enrich: error [${error.code}]: ${error.message}\n`);
     return 2;

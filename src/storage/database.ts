@@ -52,22 +52,32 @@ export interface OpenDatabase {
 /**
  * Opens the database through one query layer (kysely). SQLite: WAL journal, `synchronous = FULL` (a
  * committed transaction is on disk before the commit returns, also in WAL mode), foreign keys on, a
- * 30 s busy timeout. PostgreSQL: a pool of up to `poolSize` connections (default 10), values as text.
+ * 30 s busy timeout; with `mustExist` a missing file is an error rather than a new empty database. PostgreSQL: a pool of up to `poolSize` connections (default 10), values as text.
  *
  * @throws StorageError `store_unavailable` when the SQLite file cannot be opened.
  */
-export function openDatabase(target: DatabaseTarget, options: { poolSize?: number } = {}): OpenDatabase {
+export function openDatabase(
+  target: DatabaseTarget,
+  options: { poolSize?: number; mustExist?: boolean } = {},
+): OpenDatabase {
   if (target.kind === 'sqlite') {
     let database: Database.Database;
     try {
-      database = new Database(target.path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+      database = new Database(target.path, {
+        timeout: SQLITE_BUSY_TIMEOUT_MS,
+        fileMustExist: options.mustExist === true,
+      });
       database.pragma('journal_mode = WAL');
       database.pragma('synchronous = FULL');
       database.pragma('foreign_keys = ON');
     } catch (error) {
+      const missing =
+        options.mustExist === true && /does not exist|unable to open/i.test((error as Error).message);
       throw new StorageError(
         'store_unavailable',
-        `database ${target.path} requires a SQLite file that can be opened for writing (got ${(error as Error).message})`,
+        missing
+          ? `database ${target.path} requires an existing SQLite file (got no such file; run enrich init)`
+          : `database ${target.path} requires a SQLite file that can be opened for writing (got ${(error as Error).message})`,
       );
     }
     return {

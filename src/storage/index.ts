@@ -1,5 +1,6 @@
 export * from './audit-chain.ts';
 export * from './canonical-json.ts';
+export * from './data-dictionary.ts';
 export * from './database.ts';
 export * from './errors.ts';
 export * from './migrations.ts';
@@ -7,3 +8,4 @@ export * from './open-store.ts';
 export * from './password.ts';
 export * from './secure-random.ts';
 export * from './sql-trial-store.ts';
+export * from './trial-export.ts';

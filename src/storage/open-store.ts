@@ -25,7 +25,10 @@ export async function openTrialStore(
   target: DatabaseTarget,
   options: OpenTrialStoreOptions,
 ): Promise<TrialStore> {
-  const database = openDatabase(target, options.poolSize === undefined ? {} : { poolSize: options.poolSize });
+  const database = openDatabase(target, {
+    mustExist: options.migrate !== true,
+    ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+  });
   try {
     if (options.migrate === true) {
       await migrateToLatest(database.db as never);

@@ -1030,7 +1030,7 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
           contacts: all('contact'),
           interviews: all('interview'),
           serviceUseReviews: all('service_use_review'),
-          serviceUseEvents: all('service_use_event'),
+          serviceUseEvents: all('service_use'),
           seriousAdverseEvents: all('sae'),
           ...(withdrawal === undefined ? {} : { withdrawal }),
           ...(death === undefined ? {} : { death }),

@@ -81,7 +81,7 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
       await rejectsWith(
         openTrialStore(target, { now: steppingClock(), random: createSeededRandom(1) }),
         'store_unavailable',
-        /requires a schema made by enrich init/,
+        /run enrich init/,
       );
       const store = await openStore(target);
       await store.close();

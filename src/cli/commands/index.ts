@@ -1,7 +1,10 @@
 import type { CliCommand } from '../command.ts';
 import { analyseCommand } from './analyse.ts';
+import { auditCommand } from './audit.ts';
 import { bootCommand } from './boot.ts';
+import { exportCommand } from './export.ts';
 import { glmCommand } from './glm.ts';
+import { initCommand } from './init.ts';
 import { metaCommand } from './meta.ts';
 import { powerCommand } from './power.ts';
 import { randomisationCommand } from './randomisation.ts';
@@ -24,4 +27,7 @@ export const COMMANDS: readonly CliCommand[] = [
   simulateCommand,
   powerCommand,
   analyseCommand,
+  initCommand,
+  auditCommand,
+  exportCommand,
 ];
