@@ -209,3 +209,26 @@ describe('enrich analyse errors', () => {
     );
   });
 });
+
+describe('enrich analyse --html', () => {
+  it('puts --title and --isrctn into the report', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'enrich-report-'));
+    const html = join(directory, 'report.html');
+    const run = await runCli([
+      'analyse',
+      fixturePath('data/trial-analysis-main.csv'),
+      '--bootstrap',
+      '20',
+      '--html',
+      html,
+      '--title',
+      'ENRICH trial: final report',
+      '--isrctn',
+      'ISRCTN10043328',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const text = readFileSync(html, 'utf8');
+    assert.match(text, /<title>ENRICH trial: final report<\/title>/);
+    assert.match(text, /ISRCTN10043328/);
+  });
+});

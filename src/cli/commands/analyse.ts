@@ -21,7 +21,7 @@ import { formatJson } from '../json-output.ts';
 import { alignTable, formatNumber, formatPValue } from '../text-table.ts';
 
 export const ANALYSE_USAGE =
-  'enrich analyse FILE.csv [--sae SAE.csv] [--sap plan.json] [--bootstrap 1000] [--seed 1] [--json OUT|-] [--html REPORT.html]';
+  'enrich analyse FILE.csv [--sae SAE.csv] [--sap plan.json] [--bootstrap 1000] [--seed 1] [--json OUT|-] [--html REPORT.html [--title T] [--isrctn ID]]';
 
 function readBytes(path: string, what: string): Buffer {
   try {
@@ -117,6 +117,8 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
       seed: { type: 'string' },
       json: { type: 'string' },
       html: { type: 'string' },
+      title: { type: 'string' },
+      isrctn: { type: 'string' },
     },
     ANALYSE_USAGE,
   );
@@ -170,7 +172,14 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
     bar.end();
   }
   if (htmlTarget !== undefined) {
-    writeText(htmlTarget, renderTrialReport(analysis, { generatedAt: runDate }), 'HTML report');
+    const title = parsed.values.title as string | undefined;
+    const isrctn = parsed.values.isrctn as string | undefined;
+    const report = renderTrialReport(analysis, {
+      generatedAt: runDate,
+      ...(title === undefined ? {} : { title }),
+      ...(isrctn === undefined ? {} : { isrctn }),
+    });
+    writeText(htmlTarget, report, 'HTML report');
   }
   if (jsonTarget === '-') {
     io.stdout.write(formatJson(analysis));

@@ -333,7 +333,7 @@ function keyResultsSection(context: Context): string {
       .filter((count) => count.rateRatio.pValue < 0.05)
       .map(
         (count) =>
-          `${lowerFirst(context.label(count.outcome))} at 12 months (rate ratio ${formatRatio(count.rateRatio.estimate)}, ${formatPSentence(count.rateRatio.pValue)})`,
+          `${lowerFirst(context.label(count.outcome))} at 12 months (rate ratio ${formatRatio(count.rateRatio.estimate)}, ${formatPSentence(count.rateRatio.pValue)}${count.warnings.length > 0 ? '; the model fit gave warnings, see Statistical methods, so treat this result with caution' : ''})`,
       ),
     ...analysis.secondary.fourMonth
       .filter((scale) => scale.meanDifference.pValue < 0.05)
