@@ -1,5 +1,5 @@
 import type { AnalysisDataset, SaeDataset } from '../trial/index.ts';
-import { DEFAULT_ANALYSIS_PLAN, checkPlanColumns } from './analysis-plan.ts';
+import { checkPlanColumns, DEFAULT_ANALYSIS_PLAN } from './analysis-plan.ts';
 import { armGroups } from './arm-groups.ts';
 import { baselineTable } from './baseline-table.ts';
 import { caceAnalysis } from './cace-analysis.ts';

@@ -5,15 +5,15 @@ import {
   createRRandom,
   type DesignMatrix,
   fitGlmIrls,
-  getGlmFamily,
   type GlmIrlsFit,
+  getGlmFamily,
   parseFormula,
 } from '../stats/index.ts';
 import type { AnalysisDataset } from '../trial/index.ts';
 import { type ArmGroups, requireEventsAndNonEvents } from './arm-groups.ts';
+import { AnalysisDataError } from './errors.ts';
 import { fitFrequencyWeightedIrls, sparseRows } from './frequency-weighted-irls.ts';
 import { subsetModelData } from './model-data-view.ts';
-import { AnalysisDataError } from './errors.ts';
 import { adjustedTerms, perArm } from './summaries.ts';
 import type { AnalysisPlan, CaceAnalysis } from './trial-analysis-types.ts';
 

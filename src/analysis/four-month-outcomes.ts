@@ -1,4 +1,4 @@
-import { glmFromFormula, parseFormula, buildModelFrame } from '../stats/index.ts';
+import { buildModelFrame, glmFromFormula, parseFormula } from '../stats/index.ts';
 import type { AnalysisDataset } from '../trial/index.ts';
 import type { ArmGroups } from './arm-groups.ts';
 import { armCoefficient } from './primary-analysis.ts';

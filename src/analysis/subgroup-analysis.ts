@@ -1,10 +1,10 @@
 import {
+  buildModelFrame,
   type CategoricalColumn,
   type GlmFormulaResult,
   glmFromFormula,
   ModelFitError,
   parseFormula,
-  buildModelFrame,
   pchisq,
 } from '../stats/index.ts';
 import type { AnalysisDataset } from '../trial/index.ts';

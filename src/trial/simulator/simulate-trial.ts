@@ -11,8 +11,8 @@ import type { PendingBlock } from '../randomisation/state.ts';
 import { parseIsoDate } from '../typed-columns.ts';
 import {
   type CountSettings,
-  type ScaleSettings,
   resolveSimulationOptions,
+  type ScaleSettings,
   type TrialSimulationOptions,
   type TrialSimulationOptionsInput,
 } from './options.ts';
