@@ -1,4 +1,4 @@
-import type { TrialStore } from '../trial/trial-store.ts';
+import type { TrialStore } from '../trial/index.ts';
 import { type DatabaseTarget, describeTarget, openDatabase } from './database.ts';
 import { StorageError } from './errors.ts';
 import { isSchemaCurrent, migrateToLatest } from './migrations.ts';

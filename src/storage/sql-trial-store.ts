@@ -1,25 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type {
+  AuditChainCheck,
+  AuditEntry,
+  ChangeContext,
   DiagnosisGroup,
+  NewUser,
   Participant,
   ParticipantRecords,
   RandomisationRecord,
+  RandomiseRequest,
   ScreeningLogEntry,
+  StoreActor,
+  StoredRecord,
+  StoredRecordKind,
+  StoredRecordTypes,
   Trial,
   TrialConfig,
+  TrialStore,
   User,
-} from '../trial/domain/types.ts';
-import { DIAGNOSIS_GROUPS, ROLES } from '../trial/domain/types.ts';
+} from '../trial/index.ts';
 import {
   allocate,
   createRandomisationState,
+  DIAGNOSIS_GROUPS,
   evaluateEligibility,
   type RandomisationState,
   type RandomSource,
+  ROLES,
   randomisationConfigOf,
   redactAuditEntry,
   revealsAllocation,
+  STORED_RECORD_KINDS,
   validateBaseline,
   validateConsent,
   validateContact,
@@ -34,19 +46,6 @@ import {
   validateTrialConfig,
   validateWithdrawal,
 } from '../trial/index.ts';
-import type {
-  AuditChainCheck,
-  AuditEntry,
-  ChangeContext,
-  NewUser,
-  RandomiseRequest,
-  StoreActor,
-  StoredRecord,
-  StoredRecordKind,
-  StoredRecordTypes,
-  TrialStore,
-} from '../trial/trial-store.ts';
-import { STORED_RECORD_KINDS } from '../trial/trial-store.ts';
 import { auditEntryHash, type StoredAuditEntry, verifyAuditEntries } from './audit-chain.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { OpenDatabase } from './database.ts';

@@ -1,3 +1,4 @@
+import type { TrialStore } from '../trial/index.ts';
 import {
   ANALYSIS_DATASET_COLUMNS,
   type AnalysisRow,
@@ -10,7 +11,6 @@ import {
   SAE_COLUMNS,
   type User,
 } from '../trial/index.ts';
-import type { TrialStore } from '../trial/trial-store.ts';
 import { StorageError } from './errors.ts';
 
 /** The files of one export: the analysis dataset and, unblinded, the serious adverse events. */

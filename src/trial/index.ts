@@ -5,4 +5,5 @@ export * from './errors.ts';
 export * from './randomisation/index.ts';
 export * from './simulator/index.ts';
 export * from './templates/index.ts';
+export * from './trial-store.ts';
 export { formatIsoDate, parseIsoDate } from './typed-columns.ts';

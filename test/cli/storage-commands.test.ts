@@ -8,6 +8,7 @@ import pg from 'pg';
 import { formatDataDictionaryCsv, openDatabase, openTrialStore } from '../../src/storage/index.ts';
 import { parseCsv } from '../../src/table/index.ts';
 import { sampleTrial } from '../../src/trial/domain/trial-records.test-support.ts';
+import type { StoreActor, TrialStore } from '../../src/trial/index.ts';
 import {
   ANALYSIS_DATASET_COLUMNS,
   createSeededRandom,
@@ -18,7 +19,6 @@ import {
   readAnalysisDataset,
   readSaeDataset,
 } from '../../src/trial/index.ts';
-import type { StoreActor, TrialStore } from '../../src/trial/trial-store.ts';
 import { runCli } from './run-cli.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'enrich-cli-store-'));

@@ -1,6 +1,5 @@
-import type { ConsentRecord, ScreeningLogEntry, TrialConfig } from '../../src/trial/domain/types.ts';
+import type { ConsentRecord, ScreeningLogEntry, StoreActor, TrialConfig } from '../../src/trial/index.ts';
 import { ENRICH_TRIAL_CONFIG } from '../../src/trial/index.ts';
-import type { StoreActor } from '../../src/trial/trial-store.ts';
 
 /** The ENRICH template's configuration: 7 sites x 3 diagnosis groups, blocks of 2, 4, 6, ENRICH eligibility. */
 export const TEST_CONFIG: TrialConfig = ENRICH_TRIAL_CONFIG;

@@ -14,13 +14,13 @@ import {
   StorageError,
   verifyPassword,
 } from '../../src/storage/index.ts';
+import type { TrialStore } from '../../src/trial/index.ts';
 import {
   createSeededRandom,
   type RandomisationState,
   RandomisationStratumError,
   RecordValidationError,
 } from '../../src/trial/index.ts';
-import type { TrialStore } from '../../src/trial/trial-store.ts';
 import {
   ADMIN,
   consent,

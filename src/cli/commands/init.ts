@@ -6,8 +6,8 @@ import {
   resolveDatabaseTarget,
   StorageError,
 } from '../../storage/index.ts';
+import type { TrialStore } from '../../trial/index.ts';
 import { findTrialTemplate, TRIAL_TEMPLATES } from '../../trial/index.ts';
-import type { TrialStore } from '../../trial/trial-store.ts';
 import { optionalChoice, parseCommandArguments } from '../arguments.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../errors.ts';
