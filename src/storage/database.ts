@@ -54,7 +54,10 @@ export interface OpenDatabase {
  * committed transaction is on disk before the commit returns, also in WAL mode), foreign keys on, a
  * 30 s busy timeout; with `mustExist` a missing file is an error rather than a new empty database. PostgreSQL: a pool of up to `poolSize` connections (default 10), values as text.
  *
- * @throws StorageError `store_unavailable` when the SQLite file cannot be opened.
+ * @throws StorageError `store_unavailable` when the SQLite file cannot be opened (or, with `mustExist`, is
+ *   missing). A PostgreSQL server that cannot be reached is reported by the first query.
+ * @example
+ * const { db, dialect } = openDatabase({ kind: 'sqlite', path: 'enrich.db' }); // dialect 'sqlite'
  */
 export function openDatabase(
   target: DatabaseTarget,
@@ -96,7 +99,12 @@ export function openDatabase(
   };
 }
 
-/** Names a target for messages without its password. */
+/**
+ * Names a target for messages without its password.
+ *
+ * @example
+ * describeTarget({ kind: 'postgres', url: 'postgres://me:secret@host/db' }); // 'postgres://me:***@host/db'
+ */
 export function describeTarget(target: DatabaseTarget): string {
   if (target.kind === 'sqlite') return target.path;
   try {

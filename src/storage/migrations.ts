@@ -124,6 +124,8 @@ const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATION
  * names of the migrations applied now.
  *
  * @throws StorageError `store_unavailable` when a migration fails (nothing of it is kept).
+ * @example
+ * await migrateToLatest(openDatabase({ kind: 'sqlite', path: 'enrich.db' }).db); // ['0001_initial'] the first time
  */
 export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
   const migrator = new Migrator({ db, provider });
@@ -139,7 +141,12 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
     .map((result) => result.migrationName);
 }
 
-/** Whether every migration has been applied (a database made by `enrich init`). */
+/**
+ * Whether every migration has been applied (a database made by `enrich init`).
+ *
+ * @example
+ * await isSchemaCurrent(db); // false on an empty database
+ */
 export async function isSchemaCurrent(db: Kysely<unknown>): Promise<boolean> {
   const migrator = new Migrator({ db, provider });
   const migrations = await migrator.getMigrations();
