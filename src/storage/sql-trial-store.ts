@@ -816,11 +816,16 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
           }
           diagnosisGroup = value as DiagnosisGroup;
         }
-        const stateRow = await context.db
+        // The audit head lock already serialises every writer; on PostgreSQL the state row is locked as well,
+        // so the allocation stays exactly-once even if a future write path skipped the head.
+        const stateQuery = context.db
           .selectFrom('randomisation_states')
           .selectAll()
-          .where('trial_id', '=', trialId)
-          .executeTakeFirstOrThrow();
+          .where('trial_id', '=', trialId);
+        const stateRow = await (dialect === 'postgres'
+          ? stateQuery.forUpdate()
+          : stateQuery
+        ).executeTakeFirstOrThrow();
         const state = JSON.parse(stateRow.state) as RandomisationState;
         const step = allocate(randomisationConfigOf(config), state, strata, options.random);
         const sequence = step.allocation.sequence;
