@@ -7,3 +7,4 @@ export * from './models/index.ts';
 export * from './random/index.ts';
 export * from './reliability/index.ts';
 export * from './survival/index.ts';
+export * from './t-tests/index.ts';

@@ -2,6 +2,7 @@ export * from './analysis-dataset.ts';
 export * from './analysis-dataset-schema.ts';
 export * from './domain/index.ts';
 export * from './errors.ts';
+export * from './fidelity/index.ts';
 export * from './randomisation/index.ts';
 export * from './simulator/index.ts';
 export * from './templates/index.ts';

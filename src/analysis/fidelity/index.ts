@@ -1,0 +1,2 @@
+export { analyseFidelity } from './analyse-fidelity.ts';
+export * from './fidelity-analysis-types.ts';

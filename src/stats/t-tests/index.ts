@@ -1,0 +1,1 @@
+export { oneSampleTTest, pairedTTest, type TTestOptions, type TTestResult, welchTTest } from './t-test.ts';
