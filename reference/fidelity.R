@@ -139,7 +139,10 @@ agreement <- function(item, r1, r2) {
   kappa <- tryCatch(suppressWarnings(psych::cohen.kappa(cbind(r1, r2))), error = function(e) NULL)
   if (!is.null(kappa) && length(unique(c(r1, r2))) > 1) {
     w <- kappa$confid[2, ]
-    out$weighted_kappa <- list(estimate = kappa$weighted.kappa, se = sqrt(kappa$var.weighted), ci_lower = unname(w[1]), ci_upper = unname(w[3]))
+    # psych 2.2.9's weighted variance formula can go negative; psych then reports 0 (a variance of exactly 0
+    # with some disagreement). enrich gives no SE or CI then.
+    out$weighted_kappa <- if (kappa$var.weighted <= 0 && any(r1 != r2)) list(estimate = kappa$weighted.kappa) else
+      list(estimate = kappa$weighted.kappa, se = sqrt(kappa$var.weighted), ci_lower = unname(w[1]), ci_upper = unname(w[3]))
   } else out$weighted_kappa <- NULL
   icc <- tryCatch(suppressWarnings(psych::ICC(cbind(r1, r2), lmer = FALSE))$results, error = function(e) NULL)
   if (!is.null(icc)) {

@@ -147,7 +147,15 @@ function raterAgreement(
   if (pairs > 0) {
     try {
       const kappa = cohenKappa(first, second, { weights: 'quadratic' });
-      weightedKappa = { estimate: kappa.kappa, se: kappa.se, ciLower: kappa.ciLower, ciUpper: kappa.ciUpper };
+      const negativeVariance = kappa.warnings.some((warning) => warning.includes('weighted kappa variance'));
+      weightedKappa = negativeVariance
+        ? { estimate: kappa.kappa, se: null, ciLower: null, ciUpper: null }
+        : { estimate: kappa.kappa, se: kappa.se, ciLower: kappa.ciLower, ciUpper: kappa.ciUpper };
+      if (negativeVariance) {
+        notes.push(
+          "kappa: psych 2.2.9's weighted variance formula gave a negative value, so no SE or CI is reported",
+        );
+      }
     } catch (error) {
       notes.push(`kappa: ${reliabilityMessage(error)}`);
     }

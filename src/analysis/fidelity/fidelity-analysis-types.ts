@@ -75,8 +75,16 @@ export interface RaterAgreement {
   pairs: number;
   /** Proportion of pairs with identical scores. */
   exactAgreement: number | null;
-  /** Quadratic-weighted kappa as psych::cohen.kappa (CI clipped to [-1, 1]); se as psych. */
-  weightedKappa: (FidelityInterval & { se: number }) | null;
+  /**
+   * Quadratic-weighted kappa as psych::cohen.kappa (CI clipped to [-1, 1]). `se` and the CI are null when
+   * psych 2.2.9's weighted variance formula goes negative (psych then prints an SE of 0); the note says so.
+   */
+  weightedKappa: {
+    estimate: number;
+    se: number | null;
+    ciLower: number | null;
+    ciUpper: number | null;
+  } | null;
   /** ICC(1): one-way random, single rater (psych::ICC, lmer = FALSE). */
   icc1: FidelityInterval | null;
   /** ICC(2,1): two-way random, absolute agreement, single rater. */

@@ -3,6 +3,7 @@ import { analyseCommand } from './analyse.ts';
 import { auditCommand } from './audit.ts';
 import { bootCommand } from './boot.ts';
 import { exportCommand } from './export.ts';
+import { fidelityCommand } from './fidelity.ts';
 import { glmCommand } from './glm.ts';
 import { initCommand } from './init.ts';
 import { metaCommand } from './meta.ts';
@@ -30,4 +31,5 @@ export const COMMANDS: readonly CliCommand[] = [
   initCommand,
   auditCommand,
   exportCommand,
+  fidelityCommand,
 ];
