@@ -1,3 +1,10 @@
+export { type AcceptabilityCurveOptions, acceptabilityCurve } from './acceptability-curve.ts';
+export * from './cohort/index.ts';
+export {
+  type CostEffectivenessPlaneInput,
+  type CostEffectivenessPlaneOptions,
+  costEffectivenessPlane,
+} from './cost-effectiveness-plane.ts';
 export * from './fidelity/index.ts';
 export { type ForestPlotOptions, forestPlot } from './forest-plot.ts';
 export { funnelPlot } from './funnel-plot.ts';

@@ -2,6 +2,7 @@ import type { CliCommand } from '../command.ts';
 import { analyseCommand } from './analyse.ts';
 import { auditCommand } from './audit.ts';
 import { bootCommand } from './boot.ts';
+import { cohortCommand } from './cohort.ts';
 import { exportCommand } from './export.ts';
 import { fidelityCommand } from './fidelity.ts';
 import { glmCommand } from './glm.ts';
@@ -32,4 +33,5 @@ export const COMMANDS: readonly CliCommand[] = [
   auditCommand,
   exportCommand,
   fidelityCommand,
+  cohortCommand,
 ];

@@ -1,0 +1,11 @@
+export { type AnalyseCohortOptions, analyseCohort } from './analyse-cohort.ts';
+export * from './cohort-analysis-types.ts';
+export { type CohortMeasure, PLACEHOLDER_COHORT_MEASURES } from './cohort-measures.ts';
+export * from './errors.ts';
+export {
+  type CohortNorm,
+  type CohortScoreKey,
+  type CohortScores,
+  readCohortNorms,
+  readCohortResponses,
+} from './read-cohort.ts';

@@ -1,0 +1,1 @@
+export { type CohortReportOptions, renderCohortReport } from './cohort-report.ts';
