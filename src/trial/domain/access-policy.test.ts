@@ -48,6 +48,7 @@ const EXPECTED: Readonly<Record<Action, readonly string[]>> = {
   lock_database: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
   configure_trial: ['before lock', 'no', 'no', 'no', 'no', 'no', 'no'],
   manage_users: ['yes', 'no', 'no', 'no', 'no', 'no', 'no'],
+  manage_sites: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
 };
 
 const user = (role: Role): User => ({ userId: 'u1', username: 'someone', role, sites: ['site_1', 'site_2'] });
@@ -86,6 +87,7 @@ describe('can: every role x action', () => {
           'lock_database',
           'configure_trial',
           'manage_users',
+          'manage_sites',
         ].includes(action);
         for (const locked of [false, true]) {
           if (participantAction) {

@@ -30,6 +30,7 @@ export const ACTIONS = [
   'lock_database',
   'configure_trial',
   'manage_users',
+  'manage_sites',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -56,6 +57,7 @@ export const ACTION_DESCRIPTIONS: Readonly<Record<Action, string>> = {
   lock_database: 'lock the database (no change accepted afterwards)',
   configure_trial: 'change the trial configuration (randomisation settings only before the first allocation)',
   manage_users: 'create users, set roles and sites',
+  manage_sites: 'add a recruiting site to a trial (its code becomes a level of the site stratum)',
 };
 
 /** The trial as a whole (exports, audit, lock, configuration, users, summaries). */
@@ -100,6 +102,7 @@ const WRITES: readonly Action[] = [
   'emergency_unblind',
   'lock_database',
   'configure_trial',
+  'manage_sites',
 ];
 
 const PARTICIPANT_ACTIONS: readonly Action[] = [
@@ -142,6 +145,7 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
       'view_audit',
       'export_blinded',
       'lock_database',
+      'manage_sites',
     ],
     locked: [
       'read_participant',
