@@ -5,6 +5,8 @@ import { baselineTable } from './baseline-table.ts';
 import { caceAnalysis } from './cace-analysis.ts';
 import { consortNumbers } from './consort-numbers.ts';
 import { countOutcome } from './count-outcomes.ts';
+import { type EconomicsInputs, economicEvaluation } from './economics/economic-evaluation.ts';
+import { engagementPredictors } from './engagement-predictors.ts';
 import { engagementSummary } from './engagement-summary.ts';
 import { fourMonthOutcome } from './four-month-outcomes.ts';
 import { primaryAnalysis } from './primary-analysis.ts';
@@ -32,6 +34,8 @@ export interface AnalyseTrialOptions {
   /** Default {@link DEFAULT_ANALYSIS_PLAN}. */
   plan?: AnalysisPlan;
   sae?: SaeDataset;
+  /** Unit costs (and optionally a value set, WTP values): adds the economic evaluation (`economics`). */
+  economics?: EconomicsInputs;
   /** Progress of the CACE bootstrap (the long part): evaluations done of total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -78,6 +82,11 @@ export function analyseTrial(dataset: AnalysisDataset, options: AnalyseTrialOpti
       name: '4-month outcomes',
       description: `lm(scale_4m ~ arm + scale_baseline${plan.covariates.length > 0 ? ` + ${plan.covariates.join(' + ')}` : ''}) on complete cases`,
     },
+    {
+      name: 'Engagement predictors (peer support arm)',
+      description:
+        'glm(engaged ~ first_contact_minutes + first_contact_relationship_activities + days_randomised_to_discharge + age + gender + ethnicity + first_language + sexual_orientation + diagnosis_group, family = binomial) on complete cases, engaged = complier; MASS::glm.nb(contacts ~ same terms)',
+    },
   ];
   const primary = primaryAnalysis(dataset, plan, arms);
   return {
@@ -107,7 +116,13 @@ export function analyseTrial(dataset: AnalysisDataset, options: AnalyseTrialOpti
       timeToReadmission: timeToReadmission(dataset, plan, arms),
       fourMonth: plan.fourMonthScales.map((scale) => fourMonthOutcome(dataset, plan, arms, scale)),
     },
-    engagement: engagementSummary(dataset, arms),
+    engagement: {
+      ...engagementSummary(dataset, arms),
+      ...engagementPredictors(dataset, arms, plan.confidenceLevel),
+    },
     sae: options.sae === undefined ? null : saeSummary(options.sae, dataset, arms),
+    ...(options.economics === undefined
+      ? {}
+      : { economics: economicEvaluation(dataset, plan, options.economics) }),
   };
 }

@@ -8,6 +8,8 @@
  * - Per-arm records are keyed by the arm's level (`usual_care`, `peer_support`), reference first.
  * - A number R reports as NA is `null` (never NaN).
  */
+import type { EconomicEvaluation } from './economics/economics-types.ts';
+import type { EngagementPredictor, EngagementPredictorModels } from './engagement-predictors.ts';
 
 /** An effect with its 95% CI and two-sided p-value (JSON `{ estimate, ci_lower, ci_upper, p_value }`). */
 export interface EffectEstimate {
@@ -252,6 +254,14 @@ export interface EngagementSummary {
   anyContact: PerArm<CountPercent>;
   compliers: PerArm<CountPercent>;
   firstContactMinutes: PerArm<MeanSd>;
+  /**
+   * Issue 9, process evaluation: what predicts engagement (complier definition) in the peer support arm; odds
+   * ratios of the logistic model (engagement-predictors.ts), JSON `engagement.predictors[]`.
+   */
+  predictors?: EngagementPredictor[];
+  predictorModel?: EngagementPredictorModels['predictorModel'];
+  /** The negative binomial model of the number of contacts on the same terms. */
+  contactsModel?: EngagementPredictorModels['contactsModel'];
 }
 
 /** Section 7: serious adverse events by arm. */
@@ -319,4 +329,6 @@ export interface TrialAnalysis {
   engagement: EngagementSummary;
   /** null when no SAE file was given. */
   sae: SaeSummary | null;
+  /** The health economic evaluation (issue 8), present when unit costs were given (`--unit-costs`). */
+  economics?: EconomicEvaluation;
 }

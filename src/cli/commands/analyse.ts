@@ -19,9 +19,10 @@ import { InputFileError, UsageError } from '../errors.ts';
 import type { CommandIo } from '../io.ts';
 import { formatJson } from '../json-output.ts';
 import { alignTable, formatNumber, formatPValue } from '../text-table.ts';
+import { readEconomicsInputs } from './economics.ts';
 
 export const ANALYSE_USAGE =
-  'enrich analyse FILE.csv [--sae SAE.csv] [--sap plan.json] [--bootstrap 1000] [--seed 1] [--json OUT|-] [--html REPORT.html [--title T] [--isrctn ID]]';
+  'enrich analyse FILE.csv [--sae SAE.csv] [--sap plan.json] [--bootstrap 1000] [--seed 1] [--unit-costs COSTS.csv [--value-set STATES.csv --eq5d 3L|5L] [--wtp 20000,30000]] [--json OUT|-] [--html REPORT.html [--title T] [--isrctn ID]]';
 
 function readBytes(path: string, what: string): Buffer {
   try {
@@ -119,6 +120,10 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
       html: { type: 'string' },
       title: { type: 'string' },
       isrctn: { type: 'string' },
+      'unit-costs': { type: 'string' },
+      'value-set': { type: 'string' },
+      eq5d: { type: 'string' },
+      wtp: { type: 'string' },
     },
     ANALYSE_USAGE,
   );
@@ -144,6 +149,7 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
   if (resamples !== undefined) plan.bootstrapResamples = resamples;
   if (seed !== undefined) plan.seed = seed;
 
+  const economics = readEconomicsInputs(parsed.values, ANALYSE_USAGE, false);
   const bytes = readBytes(file, 'input file');
   const dataset = readAnalysisDataset(parseCsv(bytes, file));
   const saePath = parsed.values.sae as string | undefined;
@@ -157,6 +163,7 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
     analysis = analyseTrial(dataset, {
       plan,
       ...(sae === undefined ? {} : { sae }),
+      ...(economics === undefined ? {} : { economics }),
       provenance: {
         enrichVersion: enrichVersion(),
         inputFile: basename(file),

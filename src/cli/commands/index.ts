@@ -3,6 +3,7 @@ import { analyseCommand } from './analyse.ts';
 import { auditCommand } from './audit.ts';
 import { bootCommand } from './boot.ts';
 import { cohortCommand } from './cohort.ts';
+import { economicsCommand } from './economics.ts';
 import { exportCommand } from './export.ts';
 import { fidelityCommand } from './fidelity.ts';
 import { glmCommand } from './glm.ts';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly CliCommand[] = [
   simulateCommand,
   powerCommand,
   analyseCommand,
+  economicsCommand,
   initCommand,
   auditCommand,
   exportCommand,

@@ -1,4 +1,5 @@
 export { type ConsortArm, type ConsortDiagramOptions, consortDiagram } from './consort-diagram.ts';
+export { economicEvaluationSection, renderEconomicsReport } from './economic-evaluation-section.ts';
 export { type KaplanMeierPlotOptions, kaplanMeierPlot, numberAtRisk } from './kaplan-meier-plot.ts';
 export { type SubgroupForestPlotOptions, subgroupForestPlot } from './subgroup-forest-plot.ts';
 export {

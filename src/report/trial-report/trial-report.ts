@@ -8,6 +8,7 @@ import type {
 } from '../../analysis/trial-analysis-types.ts';
 import type { KaplanMeierResult } from '../../stats/index.ts';
 import { consortDiagram } from './consort-diagram.ts';
+import { economicEvaluationSection } from './economic-evaluation-section.ts';
 import {
   formatCountPercent,
   formatDecimal,
@@ -97,11 +98,17 @@ const SECTIONS = [
   { id: 'secondary', heading: 'Secondary outcomes', major: true },
   { id: 'engagement', heading: 'Engagement with peer support', major: true },
   { id: 'safety', heading: 'Serious adverse events', major: false },
+  { id: 'economics', heading: 'Economic evaluation', major: true },
   { id: 'methods', heading: 'Statistical methods', major: false },
 ] as const;
 
-/** The section ids of the report, in order (for tests and links). */
-export const TRIAL_REPORT_SECTIONS: readonly string[] = SECTIONS.map((section) => section.id);
+/** Sections shown only when the analysis has them (the economic evaluation, with `--unit-costs`). */
+const OPTIONAL_SECTIONS: readonly string[] = ['economics'];
+
+/** The section ids of the report, in order (for tests and links); optional sections are left out. */
+export const TRIAL_REPORT_SECTIONS: readonly string[] = SECTIONS.map((section) => section.id).filter(
+  (id) => !OPTIONAL_SECTIONS.includes(id),
+);
 
 /**
  * The trial report as one self-contained HTML document (a string; nothing is read or written): title
@@ -132,9 +139,14 @@ export function renderTrialReport(analysis: TrialAnalysis, options: TrialReportO
     secondary: secondarySection(context),
     engagement: engagementSection(context),
     safety: safetySection(context),
+    economics:
+      analysis.economics === undefined
+        ? ''
+        : economicEvaluationSection(analysis.economics, [context.intervention, context.reference]),
     methods: methodsSection(context),
   };
-  const sections = SECTIONS.map((section, index) => {
+  const shown = SECTIONS.filter((section) => section.id !== 'economics' || analysis.economics !== undefined);
+  const sections = shown.map((section, index) => {
     const classes = [section.major ? 'major' : '', section.id === 'key-results' ? 'key-results' : '']
       .filter((name) => name !== '')
       .join(' ');
@@ -144,7 +156,8 @@ export function renderTrialReport(analysis: TrialAnalysis, options: TrialReportO
 ${body[section.id]}
 </section>`;
   });
-  const contents = SECTIONS.slice(1)
+  const contents = shown
+    .slice(1)
     .map((section) => `<li><a href="#${section.id}">${escapeHtml(section.heading)}</a></li>`)
     .join('');
   const methods = analysis.methods;
