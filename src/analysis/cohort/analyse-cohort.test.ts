@@ -29,7 +29,7 @@ function stripForR(value: unknown): unknown {
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value)
-        .filter(([key, item]) => key !== 'label' && key !== 'suppressed')
+        .filter(([key]) => key !== 'label' && key !== 'suppressed')
         .map(([key, item]) => [key, stripForR(item)]),
     );
   }

@@ -9,6 +9,7 @@ import type {
 import type { KaplanMeierResult } from '../../stats/index.ts';
 import { consortDiagram } from './consort-diagram.ts';
 import { economicEvaluationSection } from './economic-evaluation-section.ts';
+import { engagementPredictorsTable } from './engagement-predictors-table.ts';
 import {
   formatCountPercent,
   formatDecimal,
@@ -833,7 +834,7 @@ function engagementSection(context: Context): string {
       'firstContactMinutes',
     ],
   ];
-  return table({
+  const summary = table({
     id: 'engagement-table',
     caption: 'Table 9. Engagement with peer support',
     head: [[{ text: 'Measure', scope: 'col' }, ...armHeader(context)]],
@@ -849,6 +850,7 @@ function engagementSection(context: Context): string {
     })),
     note: 'Among participants whose peer worker contact records are assessable; percentages of them. Usual care participants are not offered peer support.',
   });
+  return `${summary}\n${engagementPredictorsTable(engagement, context.level)}`;
 }
 
 function safetySection(context: Context): string {
