@@ -1,4 +1,5 @@
 import type { DataColumn, ModelData } from '../../stats/index.ts';
+import { parseNumericCell } from '../../table/index.ts';
 import type { DataProblem } from '../../trial/index.ts';
 import type { ResourceName, UnitCost, UnitCostTable } from './economics-types.ts';
 import { EconomicsInputError } from './errors.ts';
@@ -105,7 +106,10 @@ export function readUnitCosts(table: ModelData): UnitCostTable {
     }
     const costColumn = column('cost');
     const costText = cellText(costColumn, row).trim();
-    const cost = costColumn.kind === 'numeric' ? (costColumn.values[row] as number) : Number.NaN;
+    const cost =
+      costColumn.kind === 'numeric'
+        ? (costColumn.values[row] as number)
+        : (parseNumericCell(costText) ?? Number.NaN);
     if (costText === '') {
       report(`${at}, column cost`, `cost requires a number >= 0 (got a missing value in ${at})`);
     } else if (!Number.isFinite(cost)) {

@@ -1,4 +1,5 @@
 import type { ModelData } from '../../stats/index.ts';
+import { parseNumericCell } from '../../table/index.ts';
 import type { DataProblem } from '../../trial/index.ts';
 import type { ValueSet } from './economics-types.ts';
 import { describeRows, EconomicsInputError } from './errors.ts';
@@ -50,8 +51,11 @@ export function readValueSet(table: ModelData, version: '3L' | '5L'): ValueSet {
       continue;
     }
     firstRow.set(state, row + 1);
-    const utility = utilityColumn.kind === 'numeric' ? (utilityColumn.values[row] as number) : Number.NaN;
     const text = cellText(utilityColumn, row).trim();
+    const utility =
+      utilityColumn.kind === 'numeric'
+        ? (utilityColumn.values[row] as number)
+        : (parseNumericCell(text) ?? Number.NaN);
     if (!Number.isFinite(utility) || utility > 1) {
       report(
         `${at}, column utility`,
