@@ -15,6 +15,10 @@ export const STORAGE_ERROR_CODES = [
     when: 'randomising someone not pending, ineligible, unconsented or with unconfirmed strata',
   },
   { code: 'store_already_randomised', when: 'randomising a screened person a second time' },
+  {
+    code: 'store_version_conflict',
+    when: 'a change based on an older version of a record than the stored one (optimistic concurrency)',
+  },
 ] as const;
 
 /** The stable codes of {@link StorageError}. */

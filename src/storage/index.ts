@@ -7,5 +7,6 @@ export * from './migrations.ts';
 export * from './open-store.ts';
 export * from './password.ts';
 export * from './secure-random.ts';
+export * from './server-tables.ts';
 export * from './sql-trial-store.ts';
 export * from './trial-export.ts';

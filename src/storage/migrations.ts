@@ -115,6 +115,46 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0002_server': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('sites')
+        .addColumn('trial_id', 'text', (column) => column.notNull().references('trials.trial_id'))
+        .addColumn('site_id', 'text', (column) => column.notNull())
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('created_by', 'text', (column) => column.notNull())
+        .addPrimaryKeyConstraint('sites_pk', ['trial_id', 'site_id'])
+        .execute();
+      await db.schema
+        .createTable('auth_sessions')
+        .addColumn('token_hash', 'text', (column) => column.primaryKey())
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('user_id', 'text', (column) => column.notNull().references('users.user_id'))
+        .addColumn('csrf_hash', 'text')
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('last_seen_at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createTable('login_failures')
+        .addColumn('key', 'text', (column) => column.notNull())
+        .addColumn('at', 'text', (column) => column.notNull())
+        .execute();
+      await db.schema
+        .createIndex('login_failures_key_index')
+        .on('login_failures')
+        .columns(['key', 'at'])
+        .execute();
+      await db.schema
+        .createTable('login_lockouts')
+        .addColumn('key', 'text', (column) => column.notNull())
+        .addColumn('locked_at', 'text', (column) => column.notNull())
+        .addColumn('until', 'text', (column) => column.notNull())
+        .addColumn('ended_at', 'text')
+        .addPrimaryKeyConstraint('login_lockouts_pk', ['key', 'locked_at'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

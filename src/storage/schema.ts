@@ -96,6 +96,43 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+/** `sites`: a trial's recruiting sites; `site_id` is the code, also the `site` stratum level (migration 0002). */
+export interface SitesTable {
+  trial_id: string;
+  site_id: string;
+  name: string;
+  created_at: string;
+  created_by: string;
+}
+
+/**
+ * `auth_sessions`: server sessions (cookie) and API tokens (bearer), keyed by the SHA-256 of the secret token;
+ * the token itself is never stored. `csrf_hash` is the SHA-256 of the session's CSRF token (null for API
+ * tokens). Shared by every server instance on the database (migration 0002).
+ */
+export interface AuthSessionsTable {
+  token_hash: string;
+  kind: string;
+  user_id: string;
+  csrf_hash: string | null;
+  created_at: string;
+  last_seen_at: string;
+}
+
+/** `login_failures`: one row per failed login, per throttling key (`account:<name>`, `address:<ip>`). */
+export interface LoginFailuresTable {
+  key: string;
+  at: string;
+}
+
+/** `login_lockouts`: a key locked out after too many failures, until `until`; `ended_at` once its end is audited. */
+export interface LoginLockoutsTable {
+  key: string;
+  locked_at: string;
+  until: string;
+  ended_at: string | null;
+}
+
 /** All tables. */
 export interface DatabaseSchema {
   users: UsersTable;
@@ -106,4 +143,8 @@ export interface DatabaseSchema {
   records: RecordsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  sites: SitesTable;
+  auth_sessions: AuthSessionsTable;
+  login_failures: LoginFailuresTable;
+  login_lockouts: LoginLockoutsTable;
 }

@@ -52,6 +52,7 @@ import type { OpenDatabase } from './database.ts';
 import { StorageError } from './errors.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import type { DatabaseSchema, RecordsTable, TrialsTable } from './schema.ts';
+import { createServerTables } from './server-tables.ts';
 
 type Db = Kysely<DatabaseSchema>;
 
@@ -455,6 +456,85 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
     return { ...existing, data: text, version, updated_at: context.at, updated_by: actor.userId };
   }
 
+  /** One record write inside an open transaction (saveRecord, saveRecords). */
+  async function saveRecordIn<K extends StoredRecordKind>(
+    context: WriteContext,
+    trialId: string,
+    kind: K,
+    record: StoredRecordTypes[K],
+    change: ChangeContext,
+  ): Promise<StoredRecord<K>> {
+    const { recordId, participantId } = recordKey(kind, record);
+    const trial = await unlockedTrial(context.db, trialId);
+    if (participantId !== null) await requireParticipant(context.db, trialId, participantId);
+    const discharge =
+      kind === 'contact' && participantId !== null
+        ? await findRecordRow(context.db, trialId, 'discharge', participantId)
+        : undefined;
+    const dischargeDate =
+      discharge === undefined
+        ? undefined
+        : (JSON.parse(discharge.data) as { dischargeDate: string }).dischargeDate;
+    const validated = validateRecord(kind, JSON.parse(trial.config) as TrialConfig, record, dischargeDate);
+    const data = JSON.parse(canonicalJson(validated)) as Record<string, unknown>;
+    const existing = await findRecordRow(context.db, trialId, kind, recordId);
+    if (change.expectedVersion !== undefined) {
+      const storedVersion = existing === undefined ? 0 : Number(existing.version);
+      if (storedVersion !== change.expectedVersion) {
+        throw new StorageError(
+          'store_version_conflict',
+          `${kind} record "${recordId}" requires version ${change.expectedVersion} to change (got version ${storedVersion}: someone changed it since it was read)`,
+        );
+      }
+    }
+    if (kind === 'screening') {
+      const entry = data as unknown as ScreeningLogEntry;
+      if (entry.trialId !== trialId) {
+        throw new StorageError(
+          'store_record_invalid',
+          `screening record requires trialId "${trialId}" (got ${JSON.stringify(entry.trialId)})`,
+        );
+      }
+      const stored = existing === undefined ? undefined : (JSON.parse(existing.data) as ScreeningLogEntry);
+      if (
+        (entry.outcome === 'randomised' ||
+          entry.participantId !== undefined ||
+          stored?.outcome === 'randomised') &&
+        (stored?.outcome !== entry.outcome || stored?.participantId !== entry.participantId)
+      ) {
+        throw new StorageError(
+          'store_record_invalid',
+          `screening record "${recordId}" requires outcome "randomised" and participantId to be set by randomisation only`,
+        );
+      }
+    }
+    if (
+      kind === 'consent' &&
+      (await findRecordRow(context.db, trialId, 'screening', recordId)) === undefined
+    ) {
+      throw new StorageError(
+        'store_not_found',
+        `consent record requires a screening entry "${recordId}" in trial "${trialId}" (got none)`,
+      );
+    }
+    let reason: string | null = change.reason?.trim() || null;
+    if (existing !== undefined && changedFields(JSON.parse(existing.data), data).length > 0) {
+      reason = requireReason(change, `changing ${kind} record "${recordId}"`);
+    }
+    const row = await putRecord(
+      context,
+      trialId,
+      kind,
+      recordId,
+      participantId,
+      data,
+      change.actor,
+      reason,
+      existing,
+    );
+    return toStoredRecord<K>(row);
+  }
+
   const store: TrialStore = {
     dialect,
 
@@ -658,75 +738,40 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
           `record kind requires one of ${STORED_RECORD_KINDS.join(', ')} (got ${JSON.stringify(kind)})`,
         );
       }
-      const { recordId, participantId } = recordKey(kind, record);
-      return write(change.actor, async (context) => {
-        const trial = await unlockedTrial(context.db, trialId);
-        if (participantId !== null) await requireParticipant(context.db, trialId, participantId);
-        const discharge =
-          kind === 'contact' && participantId !== null
-            ? await findRecordRow(context.db, trialId, 'discharge', participantId)
-            : undefined;
-        const dischargeDate =
-          discharge === undefined
-            ? undefined
-            : (JSON.parse(discharge.data) as { dischargeDate: string }).dischargeDate;
-        const validated = validateRecord(
-          kind,
-          JSON.parse(trial.config) as TrialConfig,
-          record,
-          dischargeDate,
-        );
-        const data = JSON.parse(canonicalJson(validated)) as Record<string, unknown>;
-        const existing = await findRecordRow(context.db, trialId, kind, recordId);
-        if (kind === 'screening') {
-          const entry = data as unknown as ScreeningLogEntry;
-          if (entry.trialId !== trialId) {
-            throw new StorageError(
-              'store_record_invalid',
-              `screening record requires trialId "${trialId}" (got ${JSON.stringify(entry.trialId)})`,
-            );
-          }
-          const stored =
-            existing === undefined ? undefined : (JSON.parse(existing.data) as ScreeningLogEntry);
-          if (
-            (entry.outcome === 'randomised' ||
-              entry.participantId !== undefined ||
-              stored?.outcome === 'randomised') &&
-            (stored?.outcome !== entry.outcome || stored?.participantId !== entry.participantId)
-          ) {
-            throw new StorageError(
-              'store_record_invalid',
-              `screening record "${recordId}" requires outcome "randomised" and participantId to be set by randomisation only`,
-            );
-          }
-        }
-        if (
-          kind === 'consent' &&
-          (await findRecordRow(context.db, trialId, 'screening', recordId)) === undefined
-        ) {
+      return write(change.actor, (context) => saveRecordIn(context, trialId, kind, record, change));
+    },
+
+    async saveRecords(
+      trialId: string,
+      records: readonly { readonly kind: StoredRecordKind; readonly record: unknown }[],
+      change: ChangeContext,
+    ): Promise<StoredRecord[]> {
+      for (const item of records) {
+        if (!STORED_RECORD_KINDS.includes(item.kind)) {
           throw new StorageError(
-            'store_not_found',
-            `consent record requires a screening entry "${recordId}" in trial "${trialId}" (got none)`,
+            'store_record_invalid',
+            `record kind requires one of ${STORED_RECORD_KINDS.join(', ')} (got ${JSON.stringify(item.kind)})`,
           );
         }
-        let reason: string | null = change.reason?.trim() || null;
-        if (existing !== undefined && changedFields(JSON.parse(existing.data), data).length > 0) {
-          reason = requireReason(change, `changing ${kind} record "${recordId}"`);
+      }
+      return write(change.actor, async (context) => {
+        const saved: StoredRecord[] = [];
+        for (const item of records) {
+          saved.push(
+            await saveRecordIn(
+              context,
+              trialId,
+              item.kind,
+              item.record as StoredRecordTypes[StoredRecordKind],
+              change,
+            ),
+          );
         }
-        const row = await putRecord(
-          context,
-          trialId,
-          kind,
-          recordId,
-          participantId,
-          data,
-          change.actor,
-          reason,
-          existing,
-        );
-        return toStoredRecord<K>(row);
+        return saved;
       });
     },
+
+    ...createServerTables({ db, dialect, now: options.now, write }),
 
     async findRecord<K extends StoredRecordKind>(
       trialId: string,

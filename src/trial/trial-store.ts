@@ -89,6 +89,11 @@ export interface ChangeContext {
   readonly actor: StoreActor;
   /** Required (non-blank) to change a record that exists; optional on first entry. */
   readonly reason?: string;
+  /**
+   * Optimistic concurrency: the version the writer last read (0 = the record must not exist yet). When given
+   * and the stored version differs, the write is refused with StorageError `store_version_conflict`.
+   */
+  readonly expectedVersion?: number;
 }
 
 /** A randomisation request: the screened person and the stratum values the randomiser confirms. */
@@ -132,6 +137,41 @@ export interface AuditEntry {
 export type AuditChainCheck =
   | { readonly ok: true; readonly entries: number; readonly headHash: string }
   | { readonly ok: false; readonly entries: number; readonly firstBadSeq: number; readonly problem: string };
+
+/** A trial's recruiting site. Its id (the code) is the `site` stratum level and what users' `sites` list. */
+export interface Site {
+  readonly trialId: string;
+  readonly siteId: string;
+  readonly name: string;
+  readonly createdAt: IsoDateTime;
+}
+
+/**
+ * A server session (cookie) or API token (bearer), stored by the SHA-256 of its secret only. `csrfHash` is
+ * the SHA-256 of the session's CSRF token (null for API tokens, which need none).
+ */
+export interface AuthSession {
+  readonly tokenHash: string;
+  readonly kind: 'session' | 'api_token';
+  readonly userId: string;
+  readonly csrfHash: string | null;
+  readonly createdAt: IsoDateTime;
+  readonly lastSeenAt: IsoDateTime;
+}
+
+/** Login throttling: at most `maxFailures` failures per key within `windowMs`, then a lockout of `lockoutMs`. */
+export interface LoginThrottlePolicy {
+  readonly maxFailures: number;
+  readonly windowMs: number;
+  readonly lockoutMs: number;
+}
+
+/** A throttling key (`account:<username>` or `address:<ip>`) locked out until `until`. */
+export interface LoginLockout {
+  readonly key: string;
+  readonly lockedAt: IsoDateTime;
+  readonly until: IsoDateTime;
+}
 
 /** The store of trials, users, records, allocations and the audit trail. */
 export interface TrialStore {
@@ -211,6 +251,57 @@ export interface TrialStore {
   }): Promise<AuditEntry[]>;
   /** Checks the whole audit chain (see docs/reference/audit-trail.md). */
   verifyAudit(): Promise<AuditChainCheck>;
+
+  /**
+   * Saves several records in one transaction (all or none), each as {@link saveRecord} would, e.g. a
+   * screening entry with its consent.
+   */
+  saveRecords(
+    trialId: string,
+    records: readonly { readonly kind: StoredRecordKind; readonly record: unknown }[],
+    change: ChangeContext,
+  ): Promise<StoredRecord[]>;
+
+  /**
+   * Adds a site to a trial (audited). When the trial has a `site` factor without this level, the level is
+   * added to it (only before the first allocation: `store_settings_locked` afterwards).
+   * @throws StorageError `store_conflict` (site id taken), `store_not_found`, `store_trial_locked`.
+   */
+  createSite(
+    trialId: string,
+    site: { readonly siteId: string; readonly name: string },
+    change: ChangeContext,
+  ): Promise<Site>;
+  /** The sites of a trial, by id. */
+  listSites(trialId: string): Promise<Site[]>;
+  /** The allocation of one participant, or undefined (unblinded: holds the arm). */
+  findRandomisation(trialId: string, participantId: string): Promise<RandomisationRecord | undefined>;
+  /** The ids of the trials holding a record of this kind and key (for URLs that carry no trial id). */
+  findTrialsWithRecord(kind: StoredRecordKind, recordId: string): Promise<string[]>;
+  /** The user with that id, or undefined. */
+  findUserById(userId: string): Promise<User | undefined>;
+
+  /** Stores a new session or API token (not audited: it changes no trial data). */
+  createSession(session: AuthSession): Promise<void>;
+  /** The session with that token hash and its user (current role and sites), or undefined. */
+  findSession(tokenHash: string): Promise<{ session: AuthSession; user: User } | undefined>;
+  /** Records activity on a session (inactivity expiry counts from `lastSeenAt`). */
+  touchSession(tokenHash: string, at: IsoDateTime): Promise<void>;
+  /** Ends a session or revokes a token. */
+  deleteSession(tokenHash: string): Promise<void>;
+
+  /**
+   * Records one failed login for each key; a key that reaches `policy.maxFailures` failures within
+   * `policy.windowMs` is locked out for `policy.lockoutMs` (audited: action `lockout`). Returns the new lockouts.
+   */
+  recordLoginFailure(keys: readonly string[], policy: LoginThrottlePolicy): Promise<LoginLockout[]>;
+  /**
+   * The latest-ending active lockout among `keys`, or undefined. Lockouts that have run out are closed
+   * here, each with an audit entry (action `lockout_end`).
+   */
+  findLoginLockout(keys: readonly string[]): Promise<LoginLockout | undefined>;
+  /** Forgets the failures of a key (after a successful login to that account). */
+  clearLoginFailures(key: string): Promise<void>;
 
   /** Closes the connection(s). */
   close(): Promise<void>;

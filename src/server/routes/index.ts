@@ -1,0 +1,22 @@
+import type { RouteModule } from '../context.ts';
+import { registerAuditRoutes } from './audit.ts';
+import { registerAuthRoutes } from './auth.ts';
+import { registerExportRoutes } from './exports.ts';
+import { registerParticipantRoutes } from './participants.ts';
+import { registerSiteRoutes } from './sites.ts';
+import { registerTrialRoutes } from './trials.ts';
+import { registerUserRoutes } from './users.ts';
+
+/**
+ * Every route module, one per resource. To add one: create routes/<resource>.ts exporting
+ * `register<Resource>Routes: RouteModule` and append it here (see docs/reference/http-api.md, "Adding a route").
+ */
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  registerAuthRoutes,
+  registerUserRoutes,
+  registerTrialRoutes,
+  registerSiteRoutes,
+  registerParticipantRoutes,
+  registerAuditRoutes,
+  registerExportRoutes,
+];
