@@ -91,3 +91,14 @@ names(results) <- NULL
 cases <- list(list(name = "placeholder_measures", data = "data/cohort-questionnaires.csv", norms = "data/cohort-norms.csv",
                    participants = I(as.integer(table(data$timepoint))), scores = results))
 write_fixture("cohort", cases)
+
+# The t-tests themselves (src/stats/t-tests/), on small vectors with missing values: test/fixtures/t-tests.json.
+htest <- function(test) list(statistic = unname(test$statistic), degrees_of_freedom = unname(test$parameter),
+                             p_value = test$p.value, ci_lower = test$conf.int[1], ci_upper = test$conf.int[2])
+x <- c(1.5, 2.25, NA, 3.75, 4, 6.5); y <- c(2, 4, 6, NA, 9.5, 7.25)
+write_fixture("t-tests", list(
+  one_sample = c(list(x = I(x), mu = 1.2), htest(t.test(x, mu = 1.2))),
+  one_sample_90 = c(list(x = I(x), mu = 0, conf_level = 0.9), htest(t.test(x, conf.level = 0.9))),
+  paired = c(list(x = I(x), y = I(y)), htest(t.test(x, y, paired = TRUE))),
+  welch = c(list(x = I(x), y = I(y)), htest(t.test(x, y)))
+))
