@@ -8,3 +8,4 @@ export * from './openapi.ts';
 export * from './participant-view.ts';
 export * from './schemas.ts';
 export * from './secrets.ts';
+export * from './demo.ts';

@@ -12,6 +12,7 @@ import { metaCommand } from './meta.ts';
 import { powerCommand } from './power.ts';
 import { randomisationCommand } from './randomisation.ts';
 import { alphaCommand, iccCommand, kappaCommand } from './reliability.ts';
+import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
 import { coxCommand, kaplanMeierCommand, logrankCommand } from './survival.ts';
 
@@ -36,4 +37,5 @@ export const COMMANDS: readonly CliCommand[] = [
   exportCommand,
   fidelityCommand,
   cohortCommand,
+  serveCommand,
 ];

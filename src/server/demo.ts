@@ -1,0 +1,319 @@
+import {
+  ENRICH_TRIAL_CONFIG,
+  evaluateEligibility,
+  type InstrumentDefinition,
+  type InstrumentResponses,
+  type RandomSource,
+  type Role,
+  randomBelow,
+  type ScreeningLogEntry,
+  type StoreActor,
+  type TrialConfig,
+  type TrialStore,
+} from '../trial/index.ts';
+
+/** The demo trial's id. */
+export const DEMO_TRIAL_ID = 'enrich-demo';
+
+/** One demo account per role (fixed passwords: the demo database is for trying enrich out, never for data). */
+export const DEMO_ACCOUNTS: readonly {
+  readonly username: string;
+  readonly password: string;
+  readonly role: Role;
+  readonly sites: readonly string[];
+}[] = [
+  { username: 'admin', password: 'demo-admin', role: 'admin', sites: [] },
+  { username: 'manager', password: 'demo-manager', role: 'trial_manager', sites: [] },
+  { username: 'researcher', password: 'demo-researcher', role: 'researcher', sites: ['site_1'] },
+  { username: 'coordinator', password: 'demo-coordinator', role: 'pw_coordinator', sites: ['site_1'] },
+  { username: 'peerworker', password: 'demo-peerworker', role: 'peer_worker', sites: ['site_1'] },
+  { username: 'statistician', password: 'demo-statistician', role: 'statistician', sites: [] },
+  { username: 'dmc', password: 'demo-dmc', role: 'dmc', sites: [] },
+];
+
+const DEMO_SITES = [
+  { siteId: 'site_1', name: 'North London' },
+  { siteId: 'site_2', name: 'West Midlands' },
+  { siteId: 'site_3', name: 'Yorkshire' },
+];
+
+const DAY = 86_400_000;
+const iso = (time: number) => new Date(time).toISOString().slice(0, 10);
+
+function pick<T>(random: RandomSource, items: readonly T[]): T {
+  return items[randomBelow(random, items.length)] as T;
+}
+
+/** Plausible answers to every item of the instruments (uniform within each item's range). */
+function responsesFor(
+  random: RandomSource,
+  instruments: readonly InstrumentDefinition[],
+): InstrumentResponses {
+  const responses: Record<string, Record<string, number>> = {};
+  for (const instrument of instruments) {
+    const answers: Record<string, number> = {};
+    for (const item of instrument.items) {
+      const minimum = item.minimum ?? instrument.minimum;
+      const maximum = item.maximum ?? instrument.maximum;
+      answers[item.id] = minimum + randomBelow(random, maximum - minimum + 1);
+    }
+    responses[instrument.id] = answers;
+  }
+  return responses;
+}
+
+/**
+ * Fills an empty store with a running ENRICH-style trial for `enrich serve --demo`: one account per role
+ * ({@link DEMO_ACCOUNTS}), three sites, 40 people screened over the last 10 months (some not eligible or
+ * declining, a few awaiting randomisation), 32 randomised through the real engine, with baselines,
+ * discharges, peer worker assignments and contacts in the peer support arm, 4-month interviews when due,
+ * and a serious adverse event. `today` is the day the trial has reached. Each record is written when it
+ * happened: `setClock(time)` moves the store's clock there first (screening, consent, randomisation and
+ * baseline in screening order, then every later event in date order), so the audit trail reads in time
+ * order and randomisation dates fall on the screening days.
+ *
+ * @example
+ * let now = 0;
+ * const store = await openTrialStore(target, { now: () => new Date(now), random, migrate: true });
+ * await seedDemoTrial(store, createSeededRandom(2024), Date.UTC(2024, 9, 1), (time) => { now = time; });
+ */
+export async function seedDemoTrial(
+  store: TrialStore,
+  random: RandomSource,
+  today: number,
+  setClock: (time: number) => void,
+): Promise<void> {
+  const system: StoreActor = { userId: 'system', role: 'admin' };
+  const start = today - 300 * DAY;
+  setClock(start - 7 * DAY);
+  /** Later events, written in date order after every screening. */
+  const events: { time: number; order: number; write: () => Promise<unknown> }[] = [];
+  const users = new Map<string, string>();
+  for (const account of DEMO_ACCOUNTS) {
+    const user = await store.createUser(
+      { username: account.username, password: account.password, role: account.role, sites: account.sites },
+      { actor: system, reason: 'enrich serve --demo' },
+    );
+    users.set(account.username, user.userId);
+  }
+  const admin: StoreActor = { userId: users.get('admin') as string, role: 'admin' };
+  const researcher: StoreActor = { userId: users.get('researcher') as string, role: 'researcher' };
+  const coordinator: StoreActor = { userId: users.get('coordinator') as string, role: 'pw_coordinator' };
+  const peerWorkerId = users.get('peerworker') as string;
+  const config: TrialConfig = {
+    ...ENRICH_TRIAL_CONFIG,
+    name: DEMO_TRIAL_ID,
+    title: 'ENRICH demo: peer support for discharge from psychiatric hospital (made-up data)',
+    factors: ENRICH_TRIAL_CONFIG.factors.map((factor) =>
+      factor.name === 'site' ? { ...factor, levels: DEMO_SITES.map((site) => site.siteId) } : factor,
+    ),
+  };
+  await store.createTrial(DEMO_TRIAL_ID, config, { actor: admin, reason: 'demo trial' });
+  for (const site of DEMO_SITES) await store.createSite(DEMO_TRIAL_ID, site, { actor: admin });
+
+  const baselineInstruments = config.instruments.filter((instrument) =>
+    config.baselineInstruments.includes(instrument.id),
+  );
+  const interviewVisit = config.visits.find((visit) => visit.kind === 'interview');
+  for (let index = 0; index < 40; index++) {
+    const screeningId = `S-DEMO${String(index + 1).padStart(4, '0')}`;
+    const site = DEMO_SITES[index % DEMO_SITES.length]?.siteId as string;
+    const screenedTime = start + Math.floor((index * 280 * DAY) / 40);
+    const group = pick(random, ['psychosis', 'personality', 'other'] as const);
+    const notEligible = index % 10 === 3;
+    const declined = index % 10 === 7;
+    const criteria = {
+      ageYears: notEligible ? 17 : 19 + randomBelow(random, 50),
+      admissionsPrior2y: 1 + randomBelow(random, 4),
+      organicMentalDisorder: false,
+      primaryDiagnosis:
+        group === 'psychosis' ? 'psychosis' : group === 'personality' ? 'personality_disorder' : 'depression',
+      diagnosisGroup: group,
+      gender: pick(random, ['female', 'male', 'other'] as const),
+      ethnicity: pick(random, ['Asian', 'Black', 'Mixed', 'White', 'Other'] as const),
+      firstLanguage: pick(random, ['English', 'English', 'English', 'Other'] as const),
+      detainedAtIndex: randomBelow(random, 3) === 0,
+    } as const;
+    const screening: ScreeningLogEntry = {
+      screeningId,
+      trialId: DEMO_TRIAL_ID,
+      site,
+      screenedDate: iso(screenedTime),
+      screenedBy: researcher.userId,
+      criteria,
+      outcome: notEligible ? 'not_eligible' : declined ? 'declined' : 'pending',
+      ...(notEligible
+        ? {
+            ineligibilityReasons: evaluateEligibility(config, { criteria }).reasons.map(
+              (reason) => reason.ruleId,
+            ),
+          }
+        : {}),
+      ...(declined ? { outcomeDetail: 'did not want to take part' } : {}),
+    };
+    const records: { kind: 'screening' | 'consent'; record: unknown }[] = [
+      { kind: 'screening', record: screening },
+    ];
+    if (!notEligible && !declined) {
+      records.push({
+        kind: 'consent',
+        record: {
+          screeningId,
+          consentDate: iso(screenedTime + DAY),
+          consentFormVersion: '2.1',
+          takenBy: researcher.userId,
+          recordsAccess: true,
+          recordsAfterWithdrawal: true,
+        },
+      });
+    }
+    setClock(screenedTime + 10 * 3_600_000);
+    await store.saveRecords(DEMO_TRIAL_ID, records, { actor: researcher });
+    // The last eligible people are still awaiting randomisation.
+    if (notEligible || declined || index >= 37) continue;
+    setClock(screenedTime + 14 * 3_600_000);
+    const allocation = await store.randomise(
+      { trialId: DEMO_TRIAL_ID, screeningId, strata: { site, diagnosis_group: group } },
+      researcher,
+    );
+    const participantId = allocation.participantId;
+    const later = (time: number, write: () => Promise<unknown>) =>
+      events.push({ time, order: events.length, write });
+    const admitted = screenedTime - (10 + randomBelow(random, 20)) * DAY;
+    await store.saveRecord(
+      DEMO_TRIAL_ID,
+      'baseline',
+      {
+        participantId,
+        assessmentDate: iso(screenedTime + DAY),
+        assessedBy: researcher.userId,
+        ageYears: criteria.ageYears,
+        gender: criteria.gender,
+        ethnicity: criteria.ethnicity,
+        firstLanguage: criteria.firstLanguage,
+        admissionsPrior2y: criteria.admissionsPrior2y,
+        detainedAtIndex: criteria.detainedAtIndex,
+        indexAdmissionDate: iso(admitted),
+        responses: responsesFor(random, baselineInstruments),
+      },
+      { actor: researcher },
+    );
+    const dischargeTime = screenedTime + (7 + randomBelow(random, 21)) * DAY;
+    if (dischargeTime >= today) continue;
+    later(dischargeTime, () =>
+      store.saveRecord(
+        DEMO_TRIAL_ID,
+        'discharge',
+        { participantId, dischargeDate: iso(dischargeTime), recordedBy: researcher.userId },
+        { actor: researcher },
+      ),
+    );
+    if (allocation.arm === 'peer_support') {
+      later(screenedTime + 2 * DAY, () =>
+        store.saveRecord(
+          DEMO_TRIAL_ID,
+          'assignment',
+          {
+            assignmentId: `${participantId}-A1`,
+            participantId,
+            peerWorkerId,
+            startDate: iso(screenedTime + 2 * DAY),
+          },
+          { actor: coordinator },
+        ),
+      );
+      const contacts = 1 + randomBelow(random, 8);
+      for (let contact = 0; contact < contacts; contact++) {
+        const contactTime = contact === 0 ? dischargeTime - DAY : dischargeTime + contact * 7 * DAY;
+        if (contactTime >= today) break;
+        const after = contactTime > dischargeTime;
+        const setting = after ? pick(random, ['home', 'community_venue', 'remote'] as const) : 'ward';
+        const mode = after ? pick(random, ['face_to_face', 'telephone'] as const) : 'face_to_face';
+        const minutes = 20 + randomBelow(random, 70);
+        const activity = pick(random, ['practical_help', 'recovery_goals', 'social_activities'] as const);
+        later(contactTime + 3_600_000, () =>
+          store.saveRecord(
+            DEMO_TRIAL_ID,
+            'contact',
+            {
+              contactId: `${participantId}-C${contact + 1}`,
+              participantId,
+              peerWorkerId,
+              contactDate: iso(contactTime),
+              phase: after ? 'after_discharge' : 'before_discharge',
+              setting,
+              mode,
+              minutes,
+              activities: after ? [activity] : ['getting_to_know', 'sharing_lived_experience'],
+            },
+            { actor: coordinator },
+          ),
+        );
+      }
+    }
+    if (
+      interviewVisit !== undefined &&
+      dischargeTime + interviewVisit.targetDaysAfterDischarge * DAY < today
+    ) {
+      const completed = randomBelow(random, 5) !== 0;
+      const responses = responsesFor(
+        random,
+        config.instruments.filter((instrument) => interviewVisit.instruments.includes(instrument.id)),
+      );
+      const interviewTime = dischargeTime + interviewVisit.targetDaysAfterDischarge * DAY;
+      later(interviewTime, () =>
+        store.saveRecord(
+          DEMO_TRIAL_ID,
+          'interview',
+          completed
+            ? {
+                participantId,
+                visitId: interviewVisit.id,
+                status: 'completed',
+                interviewDate: iso(interviewTime),
+                interviewerId: researcher.userId,
+                responses,
+              }
+            : {
+                participantId,
+                visitId: interviewVisit.id,
+                status: 'not_completed',
+                interviewerId: researcher.userId,
+                notCompletedReason: 'not_contactable',
+                responses: {},
+              },
+          { actor: researcher },
+        ),
+      );
+    }
+    if (index === 5) {
+      later(dischargeTime + 42 * DAY, () =>
+        store.saveRecord(
+          DEMO_TRIAL_ID,
+          'sae',
+          {
+            saeId: `${participantId}-SAE1`,
+            participantId,
+            category: 'hospitalisation',
+            onsetDate: iso(dischargeTime + 40 * DAY),
+            reportedDate: iso(dischargeTime + 42 * DAY),
+            reportedBy: researcher.userId,
+            description: 'Readmitted to an acute ward after a crisis',
+            seriousness: ['hospitalisation'],
+            relatedness: 'not_related',
+            expectedness: 'expected',
+            outcome: 'resolved',
+          },
+          { actor: researcher },
+        ),
+      );
+    }
+  }
+  events.sort((left, right) => left.time - right.time || left.order - right.order);
+  for (const event of events) {
+    if (event.time >= today) continue;
+    setClock(event.time + 12 * 3_600_000);
+    await event.write();
+  }
+  setClock(today);
+}
