@@ -7,6 +7,7 @@ import { HttpError, handleError } from './errors.ts';
 import { buildOpenApiDocument, createRouteCollector } from './openapi.ts';
 import { ROUTE_MODULES } from './routes/index.ts';
 import { randomId } from './secrets.ts';
+import { registerWebApp, type WebAssets } from './web-app.ts';
 
 /** What {@link buildApp} needs; nothing else reaches the outside world. */
 export interface AppDeps {
@@ -18,6 +19,8 @@ export interface AppDeps {
   /** A pino logger (or fastify logger options); default: no logging. */
   readonly logger?: FastifyBaseLogger | boolean | Readonly<Record<string, unknown>>;
   readonly config?: Partial<ServerConfig>;
+  /** The built browser app to serve from the same origin (`enrich serve` passes web/dist); none: API only. */
+  readonly webAssets?: WebAssets;
 }
 
 /** The package version shown in the OpenAPI document and /api/health. */
@@ -48,6 +51,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       customOptions: { allErrors: true, coerceTypes: false, removeAdditional: false, useDefaults: true },
     },
   });
+  // Registered before the route collector, so the app's catch-all stays out of the OpenAPI document.
+  if (deps.webAssets !== undefined) registerWebApp(app, deps.webAssets);
   const collector = createRouteCollector();
   app.addHook('onRoute', collector.onRoute);
   app.decorateRequest('auth', null);

@@ -6,6 +6,7 @@ import { parseCommandArguments } from '../arguments.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import type { CommandIo } from '../io.ts';
+import { createDirectoryAssets } from '../web-assets.ts';
 import { databaseTargetOf, openCliStore } from './init.ts';
 
 export const SERVE_USAGE =
@@ -81,6 +82,7 @@ async function runServe(argv: readonly string[], io: CommandIo): Promise<number>
     random: createSecureRandom(),
     logger: { level: process.env.ENRICH_LOG_LEVEL ?? 'info', stream: process.stderr },
     config: { trustProxy: parsed.values['trust-proxy'] === true },
+    webAssets: createDirectoryAssets(),
   });
   let address: string;
   try {
@@ -97,6 +99,7 @@ async function runServe(argv: readonly string[], io: CommandIo): Promise<number>
       : DEMO_DATABASE
     : describeTarget(databaseTargetOf(parsed.values.db));
   io.stdout.write(`enrich serving ${where} (${store.dialect}) at ${url}\n`);
+  io.stdout.write(`open the app: ${url}/\n`);
   io.stdout.write(`API: ${url}/api/health, ${url}/api/openapi.json\n`);
   if (demo) {
     io.stdout.write(`demo trial "${DEMO_TRIAL_ID}"; accounts (username / password / role):\n`);
