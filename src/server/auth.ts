@@ -70,7 +70,8 @@ export function createAuthenticate(context: ServerContext) {
   const touchEveryMs = Math.min(15_000, Math.floor(config.sessionTimeoutMs / 20));
   return async function authenticate(request: FastifyRequest): Promise<void> {
     request.auth = null;
-    if (request.routeOptions.config?.public === true) return;
+    // Public routes, and unknown ones (answered 404 by the not-found handler), need no credentials.
+    if (request.routeOptions.config?.public === true || request.routeOptions.url === undefined) return;
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);

@@ -65,7 +65,7 @@ function responsesFor(
 /**
  * Fills an empty store with a running ENRICH-style trial for `enrich serve --demo`: one account per role
  * ({@link DEMO_ACCOUNTS}), three sites, 40 people screened over the last 10 months (some not eligible or
- * declining, a few awaiting randomisation), 32 randomised through the real engine, with baselines,
+ * declining, a few awaiting randomisation), 30 randomised through the real engine, with baselines,
  * discharges, peer worker assignments and contacts in the peer support arm, 4-month interviews when due,
  * and a serious adverse event. `today` is the day the trial has reached. Each record is written when it
  * happened: `setClock(time)` moves the store's clock there first (screening, consent, randomisation and
