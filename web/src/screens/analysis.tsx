@@ -1,0 +1,51 @@
+import type { SessionUser } from '../api.ts';
+import { Notice } from '../components/notice.tsx';
+import { formatDate } from '../labels.ts';
+import { useTrial } from '../trial-context.tsx';
+import { Page, Panel } from './page.tsx';
+
+/** The statistician's page: after the lock, the unblinded analysis dataset; before it, the blinded one. */
+export function AnalysisScreen(_props: { user: SessionUser }) {
+  const { trial } = useTrial();
+  const locked = trial.locked_at !== null;
+  const base = `/api/trials/${encodeURIComponent(trial.id)}/analysis-dataset.csv`;
+  return (
+    <Page title="Analysis" lead="The analysis dataset (one row per participant, as in the data dictionary).">
+      {locked ? (
+        <Notice kind="success" title="Database locked">
+          <p>The database was locked on {formatDate(trial.locked_at)}: the unblinded dataset is available.</p>
+        </Notice>
+      ) : (
+        <Notice kind="info" title="Not locked yet">
+          <p>
+            Until the trial manager locks the database you can download the blinded dataset only (no arm
+            columns).
+          </p>
+        </Notice>
+      )}
+      <div className="grid-2">
+        <Panel title="Analysis dataset">
+          {locked ? (
+            <p>
+              <a className="button primary" href={base} download>
+                Download the analysis dataset (CSV)
+              </a>
+            </p>
+          ) : null}
+          <p>
+            <a className={locked ? 'button subtle' : 'button primary'} href={`${base}?blinded=true`} download>
+              Download the blinded dataset (CSV)
+            </a>
+          </p>
+          <p className="muted small">Every download is recorded in the audit trail.</p>
+        </Panel>
+        <Panel title="Analysis report">
+          <p>Run the pre-specified analyses on the downloaded dataset and open the report:</p>
+          <pre className="code">
+            <code>{`enrich analyse ${trial.id}-analysis-dataset.csv --html report.html`}</code>
+          </pre>
+        </Panel>
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,107 @@
+import type { ReactNode } from 'react';
+import type { Role, SessionUser } from '../api.ts';
+import { AnalysisScreen } from './analysis.tsx';
+import { AuditScreen } from './audit.tsx';
+import { LockScreen } from './lock.tsx';
+import { ParticipantScreen } from './participant-detail.tsx';
+import { ParticipantsScreen } from './participants.tsx';
+import { RecruitmentScreen } from './recruitment.tsx';
+import { ScreenForm } from './screen-form.tsx';
+import { SitesScreen } from './sites.tsx';
+import { TokensScreen } from './tokens.tsx';
+import { UsersScreen } from './users.tsx';
+
+/** A page of the app: its path (`:name` segments are parameters), menu label, and who uses it. */
+export interface Screen {
+  readonly path: string;
+  readonly label: string;
+  readonly roles: readonly Role[];
+  readonly nav?: boolean;
+  readonly render: (props: { user: SessionUser; params: Readonly<Record<string, string>> }) => ReactNode;
+}
+
+/** Every page, in menu order per role (the first a role may use is its home page). */
+export const SCREENS: readonly Screen[] = [
+  {
+    path: '/recruitment',
+    label: 'Recruitment',
+    roles: ['trial_manager', 'admin'],
+    render: () => <RecruitmentScreen />,
+  },
+  {
+    path: '/participants',
+    label: 'Participants',
+    roles: ['researcher', 'trial_manager', 'admin', 'pw_coordinator'],
+    render: ({ user }) => <ParticipantsScreen user={user} />,
+  },
+  {
+    path: '/screen',
+    label: 'Screen and consent',
+    roles: ['researcher', 'trial_manager'],
+    render: ({ user }) => <ScreenForm user={user} />,
+  },
+  {
+    path: '/participants/:id',
+    label: 'Participant',
+    nav: false,
+    roles: ['researcher', 'trial_manager', 'admin', 'pw_coordinator', 'peer_worker'],
+    render: ({ user, params }) => <ParticipantScreen user={user} id={params.id ?? ''} />,
+  },
+  {
+    path: '/analysis',
+    label: 'Analysis',
+    roles: ['statistician'],
+    render: ({ user }) => <AnalysisScreen user={user} />,
+  },
+  { path: '/users', label: 'Users', roles: ['admin'], render: ({ user }) => <UsersScreen user={user} /> },
+  {
+    path: '/sites',
+    label: 'Sites',
+    roles: ['trial_manager', 'admin'],
+    render: ({ user }) => <SitesScreen user={user} />,
+  },
+  {
+    path: '/audit',
+    label: 'Audit trail',
+    roles: ['trial_manager', 'admin'],
+    render: ({ user }) => <AuditScreen user={user} />,
+  },
+  {
+    path: '/lock',
+    label: 'Database lock',
+    roles: ['trial_manager'],
+    render: ({ user }) => <LockScreen user={user} />,
+  },
+  {
+    path: '/tokens',
+    label: 'API tokens',
+    roles: ['admin', 'statistician', 'trial_manager'],
+    render: ({ user }) => <TokensScreen user={user} />,
+  },
+];
+
+/** The pages a role uses, in menu order. */
+export function screensFor(role: Role): Screen[] {
+  return SCREENS.filter((screen) => screen.roles.includes(role));
+}
+
+/** The page for a path (and its parameters), if the role uses it. */
+export function matchScreen(
+  role: Role,
+  path: string,
+): { screen: Screen; params: Record<string, string> } | undefined {
+  const parts = path.split('/').filter((part) => part !== '');
+  for (const screen of screensFor(role)) {
+    const pattern = screen.path.split('/').filter((part) => part !== '');
+    if (pattern.length !== parts.length) continue;
+    const params: Record<string, string> = {};
+    let matches = true;
+    pattern.forEach((segment, index) => {
+      const part = parts[index] as string;
+      if (segment.startsWith(':')) params[segment.slice(1)] = decodeURIComponent(part);
+      else if (segment !== part) matches = false;
+    });
+    if (matches) return { screen, params };
+  }
+  return undefined;
+}
