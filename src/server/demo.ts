@@ -159,7 +159,7 @@ export async function seedDemoTrial(
         kind: 'consent',
         record: {
           screeningId,
-          consentDate: iso(screenedTime + DAY),
+          consentDate: iso(screenedTime),
           consentFormVersion: '2.1',
           takenBy: researcher.userId,
           recordsAccess: true,
@@ -167,6 +167,7 @@ export async function seedDemoTrial(
         },
       });
     }
+    // Screening, consent, baseline and randomisation happen on the same ward visit, in that order.
     setClock(screenedTime + 10 * 3_600_000);
     await store.saveRecords(DEMO_TRIAL_ID, records, { actor: researcher });
     // The last eligible people are still awaiting randomisation.
@@ -185,7 +186,7 @@ export async function seedDemoTrial(
       'baseline',
       {
         participantId,
-        assessmentDate: iso(screenedTime + DAY),
+        assessmentDate: iso(screenedTime),
         assessedBy: researcher.userId,
         ageYears: criteria.ageYears,
         gender: criteria.gender,
