@@ -1,9 +1,15 @@
 import type { RouteModule } from '../context.ts';
+import { registerAssessmentRoutes } from './assessments.ts';
 import { registerAuditRoutes } from './audit.ts';
 import { registerAuthRoutes } from './auth.ts';
 import { registerExportRoutes } from './exports.ts';
+import { registerInstrumentRoutes } from './instruments.ts';
 import { registerParticipantRoutes } from './participants.ts';
+import { registerPeerSupportRoutes } from './peer-support.ts';
+import { registerSafetyRoutes } from './safety.ts';
+import { registerScreeningRoutes } from './screening.ts';
 import { registerSiteRoutes } from './sites.ts';
+import { registerSummaryRoutes } from './summaries.ts';
 import { registerTrialRoutes } from './trials.ts';
 import { registerUserRoutes } from './users.ts';
 
@@ -19,4 +25,10 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerParticipantRoutes,
   registerAuditRoutes,
   registerExportRoutes,
+  registerScreeningRoutes,
+  registerAssessmentRoutes,
+  registerPeerSupportRoutes,
+  registerSafetyRoutes,
+  registerInstrumentRoutes,
+  registerSummaryRoutes,
 ];
