@@ -102,7 +102,7 @@ function Shell(props: { user: SessionUser; onSignOut: () => void; children: Reac
           </span>
           <span className="brand-name">enrich</span>
           {trial === null ? null : (
-            <span className="trial-name" title={trial.trial.title}>
+            <span className="trial-name">
               {trial.trial.id}
               {trial.trial.locked_at === null ? null : <span className="badge badge-locked">Locked</span>}
             </span>

@@ -31,12 +31,10 @@ export function formatDate(value: string | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
   const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(date.getTime())) return value;
-  return date.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  // Non-breaking spaces keep a date on one line in narrow table cells.
+  return date
+    .toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+    .replaceAll(' ', '\u00a0');
 }
 
 /** Today as YYYY-MM-DD (the user's calendar). */

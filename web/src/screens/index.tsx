@@ -2,11 +2,21 @@ import type { ReactNode } from 'react';
 import type { Role, SessionUser } from '../api.ts';
 import { AnalysisScreen } from './analysis.tsx';
 import { AuditScreen } from './audit.tsx';
+import { FollowUpsScreen } from './follow-ups.tsx';
 import { LockScreen } from './lock.tsx';
 import { ParticipantScreen } from './participant-detail.tsx';
 import { ParticipantsScreen } from './participants.tsx';
+import {
+  AwaitingAssignmentScreen,
+  CaseloadsScreen,
+  ContactsDueScreen,
+  LogContactScreen,
+  MyCaseloadScreen,
+} from './peer-support.tsx';
 import { RecruitmentScreen } from './recruitment.tsx';
+import { CompletenessScreen, ConsortScreen } from './reports.tsx';
 import { ScreenForm } from './screen-form.tsx';
+import { ScreeningLogScreen } from './screening-log.tsx';
 import { SitesScreen } from './sites.tsx';
 import { TokensScreen } from './tokens.tsx';
 import { UsersScreen } from './users.tsx';
@@ -23,6 +33,37 @@ export interface Screen {
 /** Every page, in menu order per role (the first a role may use is its home page). */
 export const SCREENS: readonly Screen[] = [
   {
+    path: '/caseload',
+    label: 'My caseload',
+    roles: ['peer_worker'],
+    render: ({ user }) => <MyCaseloadScreen user={user} />,
+  },
+  {
+    path: '/contact/:id',
+    label: 'Log a contact',
+    nav: false,
+    roles: ['peer_worker', 'pw_coordinator'],
+    render: ({ user, params }) => <LogContactScreen user={user} id={params.id ?? ''} />,
+  },
+  {
+    path: '/awaiting',
+    label: 'Awaiting a peer worker',
+    roles: ['pw_coordinator'],
+    render: ({ user }) => <AwaitingAssignmentScreen user={user} />,
+  },
+  {
+    path: '/caseloads',
+    label: 'Caseloads',
+    roles: ['pw_coordinator'],
+    render: ({ user }) => <CaseloadsScreen user={user} />,
+  },
+  {
+    path: '/contacts-due',
+    label: 'Contacts due',
+    roles: ['pw_coordinator'],
+    render: ({ user }) => <ContactsDueScreen user={user} />,
+  },
+  {
     path: '/recruitment',
     label: 'Recruitment',
     roles: ['trial_manager', 'admin'],
@@ -33,6 +74,12 @@ export const SCREENS: readonly Screen[] = [
     label: 'Participants',
     roles: ['researcher', 'trial_manager', 'admin', 'pw_coordinator'],
     render: ({ user }) => <ParticipantsScreen user={user} />,
+  },
+  {
+    path: '/screening-log',
+    label: 'Screening log',
+    roles: ['researcher', 'trial_manager'],
+    render: ({ user }) => <ScreeningLogScreen user={user} />,
   },
   {
     path: '/screen',
@@ -46,6 +93,24 @@ export const SCREENS: readonly Screen[] = [
     nav: false,
     roles: ['researcher', 'trial_manager', 'admin', 'pw_coordinator', 'peer_worker'],
     render: ({ user, params }) => <ParticipantScreen user={user} id={params.id ?? ''} />,
+  },
+  {
+    path: '/follow-ups',
+    label: 'Follow-ups due',
+    roles: ['researcher', 'trial_manager'],
+    render: ({ user }) => <FollowUpsScreen user={user} />,
+  },
+  {
+    path: '/consort',
+    label: 'CONSORT flow',
+    roles: ['trial_manager', 'admin'],
+    render: ({ user }) => <ConsortScreen user={user} />,
+  },
+  {
+    path: '/completeness',
+    label: 'Completeness',
+    roles: ['trial_manager', 'admin'],
+    render: ({ user }) => <CompletenessScreen user={user} />,
   },
   {
     path: '/analysis',

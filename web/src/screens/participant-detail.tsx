@@ -6,6 +6,7 @@ import { formatDate, humanise } from '../labels.ts';
 import { Link } from '../router.tsx';
 import { useTrial } from '../trial-context.tsx';
 import { Facts, Page, Panel } from './page.tsx';
+import { ParticipantWorkflow } from './participant-workflow.tsx';
 import { StatusBadge } from './participants.tsx';
 import type { Participant } from './types.ts';
 
@@ -141,6 +142,22 @@ export function ParticipantScreen(props: { user: SessionUser; id: string }) {
           />
         </Panel>
       </div>
+      {data.status === 'randomised' &&
+      ['researcher', 'trial_manager', 'admin', 'pw_coordinator'].includes(props.user.role) ? (
+        <ParticipantWorkflow
+          participant={data}
+          canWrite={
+            trial.locked_at === null && ['researcher', 'trial_manager', 'admin'].includes(props.user.role)
+          }
+        />
+      ) : null}
+      {data.status === 'randomised' && ['peer_worker', 'pw_coordinator'].includes(props.user.role) ? (
+        <p>
+          <Link className="button primary" href={`/contact/${data.id}`}>
+            Log a contact
+          </Link>
+        </p>
+      ) : null}
     </Page>
   );
 }
