@@ -248,7 +248,7 @@ function DischargePanel(props: { participant: Participant; canWrite: boolean }) 
       {record.data === null && props.canWrite ? (
         <form
           noValidate
-          aria-label="Discharge date"
+          aria-label="Record the discharge date"
           onSubmit={(event) => {
             event.preventDefault();
             setTried(true);
