@@ -50,7 +50,7 @@ export function ConsortScreen(_props: { user: SessionUser }) {
   const lost = Object.entries(data.follow_up.lost_to_follow_up);
   return (
     <Page title="CONSORT flow so far" lead={`As of ${formatDate(data.on)}, both arms together.`}>
-      <div className="flow" role="group" aria-label="CONSORT flow">
+      <section className="flow" aria-label="CONSORT flow">
         <Box title="Assessed for eligibility" count={data.assessed_for_eligibility} />
         <div className="flow-row">
           <span className="flow-arrow" aria-hidden="true">
@@ -96,7 +96,7 @@ export function ConsortScreen(_props: { user: SessionUser }) {
           ↓
         </span>
         <Box title="Analysed (primary outcome)" count={data.follow_up.analysed_primary_outcome} />
-      </div>
+      </section>
     </Page>
   );
 }
