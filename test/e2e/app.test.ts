@@ -40,6 +40,7 @@ describe('the browser app, end to end', { skip: skipReason, timeout: 170_000 }, 
   }
 
   async function shot(page: Page, name: string): Promise<void> {
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(shots, `app-${name}.png`), fullPage: false });
   }
 

@@ -40,6 +40,7 @@ export function RecruitmentScreen() {
             : [row.randomised_at.slice(0, 10)],
       ),
   }));
+  series.unshift({ label: 'All sites', dates: series.flatMap((item) => item.dates) });
   const allDates = participants.map((row) => row.screened_date).sort();
   const total = Number(target.total);
   const targetLine =
