@@ -227,6 +227,11 @@ export function createServerTables(context: ServerTablesContext) {
       return row === undefined ? undefined : toUser(row);
     },
 
+    async listUsers(): Promise<User[]> {
+      const rows = await db.selectFrom('users').selectAll().orderBy('username').execute();
+      return rows.map(toUser);
+    },
+
     async createSession(session: AuthSession): Promise<void> {
       await db
         .insertInto('auth_sessions')

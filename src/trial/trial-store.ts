@@ -280,6 +280,8 @@ export interface TrialStore {
   findTrialsWithRecord(kind: StoredRecordKind, recordId: string): Promise<string[]>;
   /** The user with that id, or undefined. */
   findUserById(userId: string): Promise<User | undefined>;
+  /** Every user (id, username, role, sites; never a password hash), by username. */
+  listUsers(): Promise<User[]>;
 
   /** Stores a new session or API token (not audited: it changes no trial data). */
   createSession(session: AuthSession): Promise<void>;

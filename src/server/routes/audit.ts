@@ -10,6 +10,7 @@ const entrySchema = {
     seq: { type: 'integer' },
     at: { type: 'string' },
     actor_id: { type: 'string' },
+    actor_username: { type: ['string', 'null'] },
     trial_id: { type: ['string', 'null'] },
     action: { type: 'string' },
     entity: { type: 'string' },
@@ -48,7 +49,7 @@ export function auditEntryBody(entry: AuditEntry) {
   };
 }
 
-/** GET /api/trials/:trialId/audit (admin, trial manager), GET /api/audit (admin: every entry, logins too). */
+/** GET /api/trials/:trialId/audit (admin, trial manager; each entry with the actor's username), GET /api/audit (admin: every entry, logins too). */
 export function registerAuditRoutes(app: FastifyInstance, context: ServerContext): void {
   const { store } = context;
 
@@ -68,7 +69,13 @@ export function registerAuditRoutes(app: FastifyInstance, context: ServerContext
       const trial = await store.getTrial(request.params.trialId);
       authorize(user, 'view_audit', trialResource(trial));
       const entries = await store.listAudit({ trialId: trial.trialId, viewer: user });
-      return { entries: entries.map(auditEntryBody) };
+      const usernames = new Map((await store.listUsers()).map((each) => [each.userId, each.username]));
+      return {
+        entries: entries.map((entry) => ({
+          ...auditEntryBody(entry),
+          actor_username: usernames.get(entry.actorId) ?? null,
+        })),
+      };
     },
   );
 

@@ -1,4 +1,5 @@
 import type { RouteModule } from '../context.ts';
+import { registerAnalysisReportRoutes } from './analysis-report.ts';
 import { registerAssessmentRoutes } from './assessments.ts';
 import { registerAuditRoutes } from './audit.ts';
 import { registerAuthRoutes } from './auth.ts';
@@ -6,11 +7,13 @@ import { registerExportRoutes } from './exports.ts';
 import { registerInstrumentRoutes } from './instruments.ts';
 import { registerParticipantRoutes } from './participants.ts';
 import { registerPeerSupportRoutes } from './peer-support.ts';
+import { registerRandomisationSettingsRoutes } from './randomisation-settings.ts';
 import { registerSafetyRoutes } from './safety.ts';
 import { registerScreeningRoutes } from './screening.ts';
 import { registerSiteRoutes } from './sites.ts';
 import { registerSummaryRoutes } from './summaries.ts';
 import { registerTrialRoutes } from './trials.ts';
+import { registerUserDirectoryRoutes } from './user-directory.ts';
 import { registerUserRoutes } from './users.ts';
 
 /**
@@ -31,4 +34,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerSafetyRoutes,
   registerInstrumentRoutes,
   registerSummaryRoutes,
+  registerUserDirectoryRoutes,
+  registerRandomisationSettingsRoutes,
+  registerAnalysisReportRoutes,
 ];
