@@ -37,6 +37,7 @@ import {
   validateContact,
   validateDeath,
   validateDischarge,
+  validateFidelityRating,
   validateInterview,
   validatePeerWorkerAssignment,
   validateScreeningEntry,
@@ -44,6 +45,7 @@ import {
   validateServiceUseEvent,
   validateServiceUseReview,
   validateTrialConfig,
+  validateWellbeingResponse,
   validateWithdrawal,
 } from '../trial/index.ts';
 import { auditEntryHash, type StoredAuditEntry, verifyAuditEntries } from './audit-chain.ts';
@@ -153,6 +155,10 @@ function recordKey(
         recordId: requireText(kind, record, 'saeId'),
         participantId: requireText(kind, record, 'participantId'),
       };
+    case 'fidelity_rating':
+      return { recordId: requireText(kind, record, 'ratingId'), participantId: null };
+    case 'wellbeing':
+      return { recordId: requireText(kind, record, 'responseId'), participantId: null };
   }
   throw new StorageError(
     'store_record_invalid',
@@ -248,6 +254,10 @@ function validateRecord(
       return validateWithdrawal(record);
     case 'death':
       return validateDeath(record);
+    case 'fidelity_rating':
+      return validateFidelityRating(record);
+    case 'wellbeing':
+      return validateWellbeingResponse(record);
   }
 }
 

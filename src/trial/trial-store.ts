@@ -10,6 +10,7 @@
  * randomisation of one participant ...).
  */
 
+import type { FidelityRatingRecord, WellbeingResponseRecord } from './domain/capture-records.ts';
 import type {
   BaselineRecord,
   ConsentRecord,
@@ -53,6 +54,8 @@ export interface StoredRecordTypes {
   readonly sae: SeriousAdverseEvent;
   readonly withdrawal: WithdrawalRecord;
   readonly death: DeathRecord;
+  readonly fidelity_rating: FidelityRatingRecord;
+  readonly wellbeing: WellbeingResponseRecord;
 }
 
 /** A kind of record saved with {@link TrialStore.saveRecord}. */
@@ -72,6 +75,8 @@ export const STORED_RECORD_KINDS: readonly StoredRecordKind[] = [
   'sae',
   'withdrawal',
   'death',
+  'fidelity_rating',
+  'wellbeing',
 ];
 
 /** A record as stored: the record, its key, its version (1 on creation, +1 per change) and who wrote it. */

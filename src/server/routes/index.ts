@@ -4,6 +4,7 @@ import { registerAssessmentRoutes } from './assessments.ts';
 import { registerAuditRoutes } from './audit.ts';
 import { registerAuthRoutes } from './auth.ts';
 import { registerExportRoutes } from './exports.ts';
+import { registerFidelityRoutes } from './fidelity.ts';
 import { registerInstrumentRoutes } from './instruments.ts';
 import { registerParticipantRoutes } from './participants.ts';
 import { registerPeerSupportRoutes } from './peer-support.ts';
@@ -15,6 +16,7 @@ import { registerSummaryRoutes } from './summaries.ts';
 import { registerTrialRoutes } from './trials.ts';
 import { registerUserDirectoryRoutes } from './user-directory.ts';
 import { registerUserRoutes } from './users.ts';
+import { registerWellbeingRoutes } from './wellbeing.ts';
 
 /**
  * Every route module, one per resource. To add one: create routes/<resource>.ts exporting
@@ -37,4 +39,6 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerUserDirectoryRoutes,
   registerRandomisationSettingsRoutes,
   registerAnalysisReportRoutes,
+  registerFidelityRoutes,
+  registerWellbeingRoutes,
 ];

@@ -49,6 +49,11 @@ const EXPECTED: Readonly<Record<Action, readonly string[]>> = {
   configure_trial: ['before lock', 'no', 'no', 'no', 'no', 'no', 'no'],
   manage_users: ['yes', 'no', 'no', 'no', 'no', 'no', 'no'],
   manage_sites: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
+  rate_fidelity: ['before lock', 'no', 'before lock', 'no', 'no', 'no', 'no'],
+  fidelity_consensus: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
+  export_fidelity: ['yes', 'yes', 'no', 'no', 'no', 'yes', 'no'],
+  complete_wellbeing: ['before lock', 'no', 'no', 'no', 'before lock', 'no', 'no'],
+  view_wellbeing_aggregate: ['yes', 'yes', 'no', 'yes', 'no', 'no', 'no'],
 };
 
 const user = (role: Role): User => ({ userId: 'u1', username: 'someone', role, sites: ['site_1', 'site_2'] });
@@ -88,6 +93,11 @@ describe('can: every role x action', () => {
           'configure_trial',
           'manage_users',
           'manage_sites',
+          'rate_fidelity',
+          'fidelity_consensus',
+          'export_fidelity',
+          'complete_wellbeing',
+          'view_wellbeing_aggregate',
         ].includes(action);
         for (const locked of [false, true]) {
           if (participantAction) {

@@ -31,6 +31,11 @@ export const ACTIONS = [
   'configure_trial',
   'manage_users',
   'manage_sites',
+  'rate_fidelity',
+  'fidelity_consensus',
+  'export_fidelity',
+  'complete_wellbeing',
+  'view_wellbeing_aggregate',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -58,6 +63,13 @@ export const ACTION_DESCRIPTIONS: Readonly<Record<Action, string>> = {
   configure_trial: 'change the trial configuration (randomisation settings only before the first allocation)',
   manage_users: 'create users, set roles and sites',
   manage_sites: 'add a recruiting site to a trial (its code becomes a level of the site stratum)',
+  rate_fidelity:
+    "score a fidelity interview item by item (blind to the other rater's scores until one's own are submitted)",
+  fidelity_consensus: 'see both ratings of a fidelity interview and enter the consensus score',
+  export_fidelity: 'export the fidelity ratings file (every rater, consensus rows)',
+  complete_wellbeing:
+    "complete one's own wellbeing questionnaires (T1, T2, T3); nobody else sees the answers",
+  view_wellbeing_aggregate: 'see wellbeing questionnaire aggregates (never under 5 people, never one person)',
 };
 
 /** The trial as a whole (exports, audit, lock, configuration, users, summaries). */
@@ -103,6 +115,9 @@ const WRITES: readonly Action[] = [
   'lock_database',
   'configure_trial',
   'manage_sites',
+  'rate_fidelity',
+  'fidelity_consensus',
+  'complete_wellbeing',
 ];
 
 const PARTICIPANT_ACTIONS: readonly Action[] = [
@@ -146,6 +161,9 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
       'export_blinded',
       'lock_database',
       'manage_sites',
+      'fidelity_consensus',
+      'export_fidelity',
+      'view_wellbeing_aggregate',
     ],
     locked: [
       'read_participant',
@@ -157,6 +175,8 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
       'view_audit_allocations',
       'export_blinded',
       'export_unblinded',
+      'export_fidelity',
+      'view_wellbeing_aggregate',
     ],
     blindedOpen: true,
     blindedLocked: false,
@@ -172,6 +192,7 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
       'record_follow_up',
       'report_sae',
       'view_sae',
+      'rate_fidelity',
     ],
     locked: ['read_participant', 'view_sae'],
     blindedOpen: true,
@@ -188,15 +209,23 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
       'log_contact',
       'report_sae',
       'view_sae',
+      'view_wellbeing_aggregate',
     ],
-    locked: ['read_participant', 'view_allocation', 'view_contacts', 'view_sae'],
+    locked: ['read_participant', 'view_allocation', 'view_contacts', 'view_sae', 'view_wellbeing_aggregate'],
     blindedOpen: false,
     blindedLocked: false,
   },
   // Sees and logs contacts for their own caseload only.
   peer_worker: {
     scope: 'own_caseload',
-    open: ['read_participant', 'view_allocation', 'view_contacts', 'log_contact', 'report_sae'],
+    open: [
+      'read_participant',
+      'view_allocation',
+      'view_contacts',
+      'log_contact',
+      'report_sae',
+      'complete_wellbeing',
+    ],
     locked: ['read_participant', 'view_allocation', 'view_contacts'],
     blindedOpen: false,
     blindedLocked: false,
@@ -204,8 +233,8 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
   // Blinded analysis work until the lock; then the unblinded export.
   statistician: {
     scope: 'all',
-    open: ['export_blinded'],
-    locked: ['export_blinded', 'export_unblinded', 'view_aggregate_by_arm'],
+    open: ['export_blinded', 'export_fidelity'],
+    locked: ['export_blinded', 'export_unblinded', 'view_aggregate_by_arm', 'export_fidelity'],
     blindedOpen: true,
     blindedLocked: false,
   },

@@ -1,4 +1,5 @@
 export * from './access-policy.ts';
+export * from './capture-records.ts';
 export * from './derive-analysis-dataset.ts';
 export * from './eligibility.ts';
 export * from './instruments.ts';

@@ -1,0 +1,253 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  analyseCohort,
+  type CohortScores,
+  PLACEHOLDER_COHORT_MEASURES,
+} from '../../analysis/cohort/index.ts';
+import {
+  type InstrumentDefinition,
+  InstrumentResponseError,
+  type StoredRecord,
+  scoreInstrument,
+  type WellbeingResponseRecord,
+} from '../../trial/index.ts';
+import { authorize, trialResource } from '../access.ts';
+import { requireUser, type ServerContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
+import { ID_PATTERN, reasonProperty } from '../schemas.ts';
+import { saveVersioned, versionProperty } from '../workflow.ts';
+
+/** The questionnaire's measures (placeholders until the licensed measures replace them). */
+export const WELLBEING_MEASURES = PLACEHOLDER_COHORT_MEASURES;
+
+/** T1 after training, T2 at 4 months, T3 at 12 months. */
+export const WELLBEING_TIMEPOINTS = [
+  { timepoint: 1, label: 'T1: after training' },
+  { timepoint: 2, label: 'T2: 4 months' },
+  { timepoint: 3, label: 'T3: 12 months' },
+] as const;
+
+const trialOnlyParams = {
+  type: 'object',
+  required: ['trialId'],
+  properties: { trialId: { type: 'string', pattern: ID_PATTERN } },
+} as const;
+
+interface AnswersBody {
+  answers: Record<string, number | null>;
+  version?: number;
+  reason?: string;
+}
+
+/** One measure scored; undefined (missing) below the measure's minimum answered. */
+function scoreMeasure(measure: (typeof WELLBEING_MEASURES)[number], answers: Record<string, number | null>) {
+  const responses: Record<string, number | null> = {};
+  for (const item of measure.items) responses[item.id] = answers[item.id] ?? null;
+  return scoreInstrument(
+    { ...measure, construct: 'wellbeing' } as unknown as InstrumentDefinition,
+    responses,
+  );
+}
+
+/** The cohort rows (worker, timepoint, scores) of submitted questionnaires, for the aggregate analysis. */
+export function wellbeingCohortScores(records: readonly StoredRecord<'wellbeing'>[]): CohortScores {
+  const rows = records
+    .filter((record) => record.data.submitted)
+    .map((record) => {
+      const scores = new Map<string, number>();
+      for (const measure of WELLBEING_MEASURES) {
+        const score = scoreMeasure(measure, { ...record.data.answers });
+        if (score.total !== undefined) scores.set(measure.id, score.total);
+        for (const subscale of measure.subscales) {
+          const value = score.subscales[subscale.id];
+          if (value !== undefined) scores.set(`${measure.id}.${subscale.id}`, value);
+        }
+      }
+      return { worker: record.data.workerId, timepoint: record.data.timepoint, scores };
+    });
+  return { source: 'wellbeing questionnaires', rows };
+}
+
+/**
+ * Wellbeing questionnaire routes (issue 9). Confidential: a peer worker reads and writes only their own
+ * answers; coordinators and managers get aggregates from `analyseCohort` (suppressed under 5 people), never
+ * an answer, a person's score or a worker id.
+ */
+export function registerWellbeingRoutes(app: FastifyInstance, context: ServerContext): void {
+  const { store } = context;
+
+  app.get<{ Params: { trialId: string } }>(
+    '/api/trials/:trialId/wellbeing/questionnaire',
+    {
+      schema: {
+        summary: 'The wellbeing questionnaire: timepoints and measures with their items and ranges',
+        tags: ['wellbeing'],
+        params: trialOnlyParams,
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      authorize(user, 'complete_wellbeing', { kind: 'trial', trialLocked: false });
+      void trial;
+      return {
+        timepoints: WELLBEING_TIMEPOINTS,
+        measures: WELLBEING_MEASURES.map((measure) => ({
+          id: measure.id,
+          name: measure.name,
+          note: measure.note ?? null,
+          minimum: measure.minimum,
+          maximum: measure.maximum,
+          items: measure.items.map((item) => ({ id: item.id, text: item.text })),
+        })),
+      };
+    },
+  );
+
+  app.get<{ Params: { trialId: string } }>(
+    '/api/trials/:trialId/wellbeing/mine',
+    {
+      schema: {
+        summary: 'Your own questionnaires: per timepoint, whether completed, your answers and version',
+        tags: ['wellbeing'],
+        params: trialOnlyParams,
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      authorize(user, 'complete_wellbeing', { kind: 'trial', trialLocked: false });
+      const mine = (await store.listRecords(trial.trialId, 'wellbeing')).filter(
+        (record) => record.data.workerId === user.userId,
+      );
+      return {
+        timepoints: WELLBEING_TIMEPOINTS.map(({ timepoint, label }) => {
+          const record = mine.find((entry) => entry.data.timepoint === timepoint);
+          return {
+            timepoint,
+            label,
+            completed: record?.data.submitted === true,
+            answers: record?.data.answers ?? null,
+            version: record?.version ?? null,
+          };
+        }),
+      };
+    },
+  );
+
+  app.put<{ Params: { trialId: string; timepoint: string }; Body: AnswersBody }>(
+    '/api/trials/:trialId/wellbeing/mine/:timepoint',
+    {
+      schema: {
+        summary:
+          'Complete your own questionnaire at a timepoint (1, 2 or 3); a change after completion needs version and reason',
+        tags: ['wellbeing'],
+        params: {
+          type: 'object',
+          required: ['trialId', 'timepoint'],
+          properties: {
+            trialId: { type: 'string', pattern: ID_PATTERN },
+            timepoint: { type: 'string', enum: ['1', '2', '3'] },
+          },
+        },
+        body: {
+          type: 'object',
+          required: ['answers'],
+          additionalProperties: false,
+          properties: {
+            answers: {
+              type: 'object',
+              additionalProperties: { type: ['integer', 'null'] },
+              maxProperties: 500,
+            },
+            version: versionProperty,
+            reason: reasonProperty,
+          },
+        },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      authorize(user, 'complete_wellbeing', trialResource(trial));
+      const answers = request.body.answers;
+      const known = new Set(WELLBEING_MEASURES.flatMap((measure) => measure.items.map((item) => item.id)));
+      const unknown = Object.keys(answers).filter((item) => !known.has(item));
+      if (unknown.length > 0) {
+        throw new HttpError(
+          422,
+          'unprocessable',
+          `a wellbeing questionnaire requires known item ids (got ${unknown.join(', ')})`,
+        );
+      }
+      const problems: string[] = [];
+      for (const measure of WELLBEING_MEASURES) {
+        try {
+          scoreMeasure(measure, answers);
+        } catch (error) {
+          if (!(error instanceof InstrumentResponseError)) throw error;
+          problems.push(...error.problems.map((problem) => problem.message));
+        }
+      }
+      if (problems.length > 0) {
+        throw new HttpError(
+          422,
+          'unprocessable',
+          `a wellbeing questionnaire requires valid answers: ${problems.join('; ')}`,
+        );
+      }
+      const timepoint = Number(request.params.timepoint) as 1 | 2 | 3;
+      const record: WellbeingResponseRecord = {
+        responseId: `${user.userId}/${timepoint}`,
+        workerId: user.userId,
+        timepoint,
+        answers,
+        submitted: true,
+      };
+      const stored = await saveVersioned(store, trial, 'wellbeing', record, user, request.body);
+      // Only to the worker themself: their own answers and version.
+      return { timepoint, completed: true, answers: stored.data.answers, version: stored.version };
+    },
+  );
+
+  app.get<{ Params: { trialId: string } }>(
+    '/api/trials/:trialId/wellbeing/summary',
+    {
+      schema: {
+        summary:
+          'Aggregates per measure and timepoint (n, mean, SD, range, change from T1); suppressed under 5 people; no individual answer or id',
+        tags: ['wellbeing'],
+        params: trialOnlyParams,
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      authorize(user, 'view_wellbeing_aggregate', trialResource(trial));
+      const records = await store.listRecords(trial.trialId, 'wellbeing');
+      const analysis = analyseCohort(wellbeingCohortScores(records), [], WELLBEING_MEASURES);
+      return {
+        minimum_group_size: analysis.minimumGroupSize,
+        participants: analysis.participants,
+        measures: analysis.measures,
+        scores: analysis.scores.map((score) => ({
+          measure: score.measure,
+          subscale: score.subscale,
+          label: score.label,
+          timepoints: score.timepoints,
+          change: score.change.map((change) => ({
+            timepoint: change.timepoint,
+            n: change.n,
+            mean_change: change.meanChange,
+            sd_change: change.sdChange,
+            ci_lower: change.ciLower,
+            ci_upper: change.ciUpper,
+            p_value: change.pValue,
+            effect_size_dz: change.effectSizeDz,
+            suppressed: change.suppressed,
+          })),
+        })),
+      };
+    },
+  );
+}
