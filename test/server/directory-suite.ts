@@ -190,6 +190,21 @@ export function defineDirectorySuite(dialect: 'sqlite' | 'postgres', fresh: Fres
       }
     });
 
+    it('GET /api/trials/:trialId/analysis-report.html: 422 HTML naming the problem when the dataset cannot be analysed (one participant)', async () => {
+      const manager = logins.manager as Login;
+      const locked = await world.as(manager, 'POST', '/api/trials/enrich/lock', { reason: 'test' });
+      assert.equal(locked.statusCode, 200, locked.body);
+      const response = await world.as(
+        logins.statistician as Login,
+        'GET',
+        '/api/trials/enrich/analysis-report.html',
+      );
+      assert.equal(response.statusCode, 422, response.body);
+      assert.match(String(response.headers['content-type']), /^text\/html/);
+      assert.ok(response.body.includes('<h1>The analysis report cannot be made from this dataset yet</h1>'));
+      assert.ok(response.body.includes('(error analysis_arm_empty)'), response.body);
+    });
+
     it('GET /api/trials/:trialId/audit names each actor by username', async () => {
       const response = await world.as(logins.manager as Login, 'GET', '/api/trials/enrich/audit');
       assert.equal(response.statusCode, 200, response.body);

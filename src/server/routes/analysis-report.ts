@@ -4,18 +4,29 @@ import { analyseTrial, DEFAULT_ANALYSIS_PLAN } from '../../analysis/index.ts';
 import { renderTrialReport } from '../../report/trial-report/index.ts';
 import { exportTrialData } from '../../storage/index.ts';
 import { parseCsv } from '../../table/index.ts';
-import { readAnalysisDataset, readSaeDataset } from '../../trial/index.ts';
+import { DatasetError, readAnalysisDataset, readSaeDataset } from '../../trial/index.ts';
 import { API_VERSION } from '../app.ts';
 import { requireUser, type ServerContext } from '../context.ts';
 import { trialParams } from '../schemas.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
+const escapeHtml = (text: string) =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+/** The page a browser tab shows when the dataset cannot be analysed yet (e.g. no 12-month outcome). */
+function notAnalysablePage(error: DatasetError): string {
+  const items = error.problems.map((problem) => `<li>${escapeHtml(problem.message)}</li>`).join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Analysis report not available</title></head><body><h1>The analysis report cannot be made from this dataset yet</h1><p>The pre-specified analyses refused the exported dataset (error ${escapeHtml(error.code)}):</p><ul>${items}</ul></body></html>`;
+}
+
 /**
  * GET /api/trials/:trialId/analysis-report.html (unblinded export: statistician and trial manager after the
  * lock, admin). Exports the analysis dataset and SAE file as GET .../analysis-dataset.csv would (audited), runs
  * `analyseTrial` with the default plan (`DEFAULT_ANALYSIS_PLAN`: 1000 bootstrap resamples, seed 1, as
- * `enrich analyse` without options) and answers `renderTrialReport`'s HTML.
+ * `enrich analyse` without options) and answers `renderTrialReport`'s HTML. A dataset the analyses refuse
+ * (`DatasetError`, e.g. no participant with a 12-month outcome yet) answers 422 with an HTML page listing
+ * the problems, since the link opens in a browser tab.
  */
 export function registerAnalysisReportRoutes(app: FastifyInstance, context: ServerContext): void {
   const { store, clock } = context;
@@ -46,17 +57,26 @@ export function registerAnalysisReportRoutes(app: FastifyInstance, context: Serv
           ? undefined
           : readSaeDataset(parseCsv(new TextEncoder().encode(exported.saeCsv), saeFile), dataset);
       const runDate = clock().toISOString();
-      const analysis = analyseTrial(dataset, {
-        plan: structuredClone(DEFAULT_ANALYSIS_PLAN),
-        ...(sae === undefined ? {} : { sae }),
-        provenance: {
-          enrichVersion: API_VERSION,
-          inputFile,
-          inputSha256: sha256(exported.analysisCsv),
-          ...(exported.saeCsv === undefined ? {} : { saeFile, saeSha256: sha256(exported.saeCsv) }),
-          runDate,
-        },
-      });
+      let analysis: ReturnType<typeof analyseTrial>;
+      try {
+        analysis = analyseTrial(dataset, {
+          plan: structuredClone(DEFAULT_ANALYSIS_PLAN),
+          ...(sae === undefined ? {} : { sae }),
+          provenance: {
+            enrichVersion: API_VERSION,
+            inputFile,
+            inputSha256: sha256(exported.analysisCsv),
+            ...(exported.saeCsv === undefined ? {} : { saeFile, saeSha256: sha256(exported.saeCsv) }),
+            runDate,
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof DatasetError)) throw error;
+        return reply
+          .status(422)
+          .header('content-type', 'text/html; charset=utf-8')
+          .send(notAnalysablePage(error));
+      }
       const trial = await store.getTrial(trialId);
       const html = renderTrialReport(analysis, {
         generatedAt: runDate,

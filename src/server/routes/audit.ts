@@ -92,7 +92,13 @@ export function registerAuditRoutes(app: FastifyInstance, context: ServerContext
       const user = requireUser(request);
       authorize(user, 'manage_users', { kind: 'trial', trialLocked: false });
       const entries = await store.listAudit({ viewer: user });
-      return { entries: entries.map(auditEntryBody) };
+      const usernames = new Map((await store.listUsers()).map((each) => [each.userId, each.username]));
+      return {
+        entries: entries.map((entry) => ({
+          ...auditEntryBody(entry),
+          actor_username: usernames.get(entry.actorId) ?? null,
+        })),
+      };
     },
   );
 }

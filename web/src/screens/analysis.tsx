@@ -40,7 +40,28 @@ export function AnalysisScreen(_props: { user: SessionUser }) {
           <p className="muted small">Every download is recorded in the audit trail.</p>
         </Panel>
         <Panel title="Analysis report">
-          <p>Run the pre-specified analyses on the downloaded dataset and open the report:</p>
+          {locked ? (
+            <p>
+              <a
+                className="button primary"
+                href={`/api/trials/${encodeURIComponent(trial.id)}/analysis-report.html`}
+                target="_blank"
+                rel="noopener"
+              >
+                Open the analysis report<span className="visually-hidden"> (opens in a new tab)</span>
+              </a>
+            </p>
+          ) : null}
+          {locked ? (
+            <p className="muted small">
+              The pre-specified analyses with the default plan (1000 bootstrap resamples, seed 1); it takes a
+              few seconds.
+            </p>
+          ) : null}
+          <p>
+            {locked ? 'Or run' : 'After the lock, open the report here or run'} the analyses yourself on the
+            downloaded dataset:
+          </p>
           <pre className="code">
             <code>{`enrich analyse ${trial.id}-analysis-dataset.csv --html report.html`}</code>
           </pre>

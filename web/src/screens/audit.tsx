@@ -29,7 +29,16 @@ export function AuditScreen(props: { user: SessionUser }) {
   const entries = data?.entries ?? [];
   const actions = useMemo(() => [...new Set(entries.map((entry) => entry.action))].sort(), [entries]);
   const entities = useMemo(() => [...new Set(entries.map((entry) => entry.entity))].sort(), [entries]);
-  const actors = useMemo(() => [...new Set(entries.map((entry) => entry.actor_id))].sort(), [entries]);
+  const actorName = (entry: AuditEntry) => entry.actor_username ?? entry.actor_id;
+  const actors = useMemo(
+    () =>
+      [
+        ...new Map(
+          entries.map((entry) => [entry.actor_id, entry.actor_username ?? entry.actor_id]),
+        ).entries(),
+      ].sort((left, right) => left[1].localeCompare(right[1])),
+    [entries],
+  );
   const rows = entries.filter(
     (entry) =>
       (action === '' || entry.action === action) &&
@@ -41,7 +50,7 @@ export function AuditScreen(props: { user: SessionUser }) {
   const columns: Column<AuditEntry>[] = [
     { key: 'seq', label: '#', value: (row) => row.seq, numeric: true },
     { key: 'at', label: 'When (UTC)', value: (row) => row.at.replace('T', ' ').slice(0, 19) },
-    { key: 'actor', label: 'User', value: (row) => row.actor_id },
+    { key: 'actor', label: 'User', value: actorName },
     { key: 'action', label: 'Action', value: (row) => humanise(row.action) },
     { key: 'entity', label: 'Record', value: (row) => row.entity },
     { key: 'record', label: 'Record id', value: (row) => row.record_id },
@@ -99,7 +108,7 @@ export function AuditScreen(props: { user: SessionUser }) {
             label="User"
             value={actor}
             onChange={setActor}
-            options={actors.map((value) => ({ value, label: value }))}
+            options={actors.map(([value, label]) => ({ value, label }))}
             placeholder="Anyone"
           />
           <TextField label="From" type="date" value={from} onChange={setFrom} />

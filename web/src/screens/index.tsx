@@ -13,6 +13,7 @@ import {
   LogContactScreen,
   MyCaseloadScreen,
 } from './peer-support.tsx';
+import { RandomisationSettingsScreen } from './randomisation-settings.tsx';
 import { RecruitmentScreen } from './recruitment.tsx';
 import { CompletenessScreen, ConsortScreen } from './reports.tsx';
 import { ScreenForm } from './screen-form.tsx';
@@ -142,6 +143,12 @@ export const SCREENS: readonly Screen[] = [
     label: 'API tokens',
     roles: ['admin', 'statistician', 'trial_manager'],
     render: ({ user }) => <TokensScreen user={user} />,
+  },
+  {
+    path: '/randomisation-settings',
+    label: 'Randomisation settings',
+    roles: ['trial_manager', 'admin'],
+    render: ({ user }) => <RandomisationSettingsScreen user={user} />,
   },
 ];
 

@@ -28,8 +28,27 @@ export interface CaseloadRow {
   readonly days_overdue: number | null;
 }
 
-/** Peer workers are known by user id only (no user list in the API yet): a short, stable label. */
+/** A peer worker as GET /api/trials/:trialId/peer-workers lists them. */
+interface PeerWorker {
+  readonly id: string;
+  readonly username: string;
+}
+
+/** Usernames of the peer workers the caller may see, by user id (filled by {@link usePeerWorkers}). */
+const peerWorkerNames = new Map<string, string>();
+
+/** The peer workers the caller may assign (coordinator: at their sites), remembered for labels. */
+function usePeerWorkers() {
+  const { trial } = useTrial();
+  const result = useApi<{ peer_workers: PeerWorker[] }>(`/api/trials/${trial.id}/peer-workers`);
+  for (const worker of result.data?.peer_workers ?? []) peerWorkerNames.set(worker.id, worker.username);
+  return result;
+}
+
+/** A peer worker's username; one the caller cannot list gets a short, stable label from the user id. */
 function peerWorkerLabel(id: string, known: readonly string[]): string {
+  const name = peerWorkerNames.get(id);
+  if (name !== undefined) return name;
   const index = known.indexOf(id);
   return `Peer worker ${index < 0 ? '' : `${index + 1} `}(${id.slice(0, 8)})`;
 }
@@ -109,8 +128,8 @@ export function AwaitingAssignmentScreen(_props: { user: SessionUser }) {
   const { trial, siteName } = useTrial();
   const participants = useApi<{ participants: Participant[] }>(`/api/trials/${trial.id}/participants`);
   const caseload = useCaseload();
+  const peerWorkers = usePeerWorkers();
   const assigned = new Set((caseload.data?.participants ?? []).map((row) => row.id));
-  const known = [...new Set((caseload.data?.participants ?? []).flatMap((row) => row.peer_worker_ids))];
   const waiting = (participants.data?.participants ?? []).filter(
     (row) => row.status === 'randomised' && row.arm === 'peer_support' && !assigned.has(row.id),
   );
@@ -193,21 +212,41 @@ export function AwaitingAssignmentScreen(_props: { user: SessionUser }) {
                   Participant <strong>{selected.participant_id}</strong>, {siteName(selected.site_id)}
                 </p>
                 {error === undefined ? null : <ErrorNotice error={error} title="Not assigned" />}
-                {known.length > 0 ? (
+                {(peerWorkers.data?.peer_workers.length ?? 0) > 0 ? (
                   <SelectField
                     label="Peer worker"
-                    value={known.includes(values.peer_worker_id) ? values.peer_worker_id : ''}
+                    value={
+                      peerWorkers.data?.peer_workers.some((worker) => worker.id === values.peer_worker_id)
+                        ? values.peer_worker_id
+                        : ''
+                    }
                     onChange={(peer_worker_id) => update({ peer_worker_id })}
-                    options={known.map((id) => ({ value: id, label: peerWorkerLabel(id, known) }))}
+                    options={(peerWorkers.data?.peer_workers ?? []).map((worker) => ({
+                      value: worker.id,
+                      label: worker.username,
+                    }))}
+                    hint="The peer workers at your sites"
                     error={tried && values.peer_worker_id === '' ? 'Choose a peer worker' : undefined}
                   />
-                ) : null}
-                <TextField
-                  label="Or the peer worker's user id"
-                  value={values.peer_worker_id}
-                  onChange={(peer_worker_id) => update({ peer_worker_id })}
-                  hint="For a peer worker with no caseload yet"
-                />
+                ) : (
+                  <>
+                    {peerWorkers.error === undefined ? (
+                      <p className="muted">
+                        {peerWorkers.data === undefined
+                          ? 'Loading peer workers…'
+                          : 'No peer worker works at your sites yet.'}
+                      </p>
+                    ) : (
+                      <ErrorNotice error={peerWorkers.error} title="The peer workers could not be loaded" />
+                    )}
+                    <TextField
+                      label="The peer worker's user id"
+                      value={values.peer_worker_id}
+                      onChange={(peer_worker_id) => update({ peer_worker_id })}
+                      error={tried && values.peer_worker_id === '' ? 'Enter a user id' : undefined}
+                    />
+                  </>
+                )}
                 <TextField
                   label="Start date"
                   type="date"
@@ -229,6 +268,7 @@ export function AwaitingAssignmentScreen(_props: { user: SessionUser }) {
 /** Coordinator: caseloads per peer worker, contacts against the schedule, and who has had no contact yet. */
 export function CaseloadsScreen(_props: { user: SessionUser }) {
   const caseload = useCaseload();
+  usePeerWorkers();
   if (caseload.error !== undefined)
     return <ErrorNotice error={caseload.error} title="Caseloads could not be loaded" />;
   if (caseload.data === undefined) return <Loading what="caseloads" />;
@@ -457,6 +497,7 @@ export function LogContactScreen(props: { user: SessionUser; id: string }) {
 export function ContactsDueScreen(_props: { user: SessionUser }) {
   const { trial } = useTrial();
   const { data, error } = useApi<{ on: string; due: CaseloadRow[] }>(`/api/trials/${trial.id}/contacts/due`);
+  usePeerWorkers();
   if (error !== undefined) return <ErrorNotice error={error} title="Contacts due could not be loaded" />;
   if (data === undefined) return <Loading what="contacts due" />;
   const known = [...new Set(data.due.flatMap((row) => row.peer_worker_ids))];

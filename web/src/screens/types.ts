@@ -27,6 +27,8 @@ export interface AuditEntry {
   readonly seq: number;
   readonly at: string;
   readonly actor_id: string;
+  /** The actor's username (null for the server itself or an unknown id). */
+  readonly actor_username?: string | null;
   readonly trial_id: string | null;
   readonly action: string;
   readonly entity: string;

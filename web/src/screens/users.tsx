@@ -1,7 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { api, type Role, type SessionUser } from '../api.ts';
+import { type Column, DataTable } from '../components/data-table.tsx';
 import { ChoiceGroup, SelectField, TextField } from '../components/fields.tsx';
-import { ErrorNotice, Notice } from '../components/notice.tsx';
+import { ErrorNotice, Loading, Notice } from '../components/notice.tsx';
+import { useApi } from '../components/use-api.ts';
 import { useDraft } from '../draft.ts';
 import { ROLE_LABELS } from '../labels.ts';
 import { useTrial } from '../trial-context.tsx';
@@ -10,9 +12,28 @@ import { Page, Panel } from './page.tsx';
 const USERNAME = /^[A-Za-z0-9_.@-]{1,64}$/;
 const SITE_ROLES: readonly Role[] = ['researcher', 'pw_coordinator', 'peer_worker'];
 
+/** A user as GET /api/users lists them. */
+interface UserRow {
+  readonly id: string;
+  readonly username: string;
+  readonly role: Role;
+  readonly site_ids: readonly string[];
+}
+
 /** Create users with a role and sites (administrators). */
 export function UsersScreen(_props: { user: SessionUser }) {
-  const { sites } = useTrial();
+  const { sites, siteName } = useTrial();
+  const users = useApi<{ users: UserRow[] }>('/api/users');
+  const userColumns: Column<UserRow>[] = [
+    { key: 'username', label: 'Username', value: (row) => row.username },
+    { key: 'role', label: 'Role', value: (row) => ROLE_LABELS[row.role] ?? row.role },
+    {
+      key: 'sites',
+      label: 'Sites',
+      value: (row) =>
+        row.site_ids.length === 0 ? 'All (no site restriction)' : row.site_ids.map(siteName).join(', '),
+    },
+  ];
   const [values, update, clear] = useDraft('new-user', { username: '', role: '', site_ids: [] as string[] });
   const [password, setPassword] = useState('');
   const [submitted, setSubmitted] = useState(false);
@@ -40,6 +61,7 @@ export function UsersScreen(_props: { user: SessionUser }) {
         site_ids: values.site_ids,
       });
       setCreated(values.username);
+      users.reload();
       setError(undefined);
       setSubmitted(false);
       setPassword('');
@@ -49,7 +71,10 @@ export function UsersScreen(_props: { user: SessionUser }) {
     }
   };
   return (
-    <Page title="Users" lead="Create accounts with a role and, for site staff, the sites they work at.">
+    <Page
+      title="Users"
+      lead="Every account with its role and sites; create accounts with a role and, for site staff, the sites they work at."
+    >
       <Panel title="New user">
         {created === undefined ? null : (
           <Notice kind="success">User “{created}” created. Give them their password in person.</Notice>
@@ -91,6 +116,20 @@ export function UsersScreen(_props: { user: SessionUser }) {
           </button>
         </form>
       </Panel>
+      {users.error === undefined ? null : (
+        <ErrorNotice error={users.error} title="The users could not be loaded" />
+      )}
+      {users.data === undefined && users.error === undefined ? <Loading what="users" /> : null}
+      {users.data === undefined ? null : (
+        <DataTable
+          caption="Users"
+          columns={userColumns}
+          rows={users.data.users}
+          rowKey={(row) => row.id}
+          initialSort={{ key: 'username', direction: 'ascending' }}
+          filterLabel="Filter users"
+        />
+      )}
     </Page>
   );
 }
