@@ -236,7 +236,10 @@ describe('the browser app, end to end', { skip: skipReason, timeout: 170_000 }, 
     await shot(page, 'coordinator-awaiting');
     if (waiting.length > 0) {
       await page.getByRole('button', { name: `Assign a peer worker to ${waiting[0]}` }).click();
-      await page.getByLabel('Peer worker', { exact: true }).selectOption({ index: 1 });
+      // Peer workers by name: the demo's peer worker works at the coordinator's site.
+      const names = await page.getByLabel('Peer worker', { exact: true }).locator('option').allInnerTexts();
+      assert.ok(names.includes('peerworker'), names.join(','));
+      await page.getByLabel('Peer worker', { exact: true }).selectOption({ label: 'peerworker' });
       await page.getByRole('button', { name: 'Assign', exact: true }).click();
       await page
         .getByRole('status')
@@ -279,7 +282,7 @@ describe('the browser app, end to end', { skip: skipReason, timeout: 170_000 }, 
     assert.equal(Number(/(\d+) contacts/.exec(await card.innerText())?.[1]), before + 1);
   });
 
-  it('admin: creates a user and an API token', async () => {
+  it('admin: creates a user, sees it in the user list with role and site, and creates an API token', async () => {
     const page = await open();
     await signIn(page, server.url, 'admin');
     await page.getByRole('link', { name: 'Users' }).click();
@@ -291,6 +294,12 @@ describe('the browser app, end to end', { skip: skipReason, timeout: 170_000 }, 
     await page.getByRole('checkbox', { name: 'West Midlands' }).check();
     await page.getByRole('button', { name: 'Create user' }).click();
     await page.getByRole('status').filter({ hasText: 'User “researcher2” created' }).waitFor();
+    const users = page.getByRole('table', { name: 'Users' });
+    const created = users.locator('tbody tr').filter({ hasText: 'researcher2' });
+    await created.waitFor();
+    assert.match(await created.innerText(), /researcher2\s+Researcher\s+West Midlands/);
+    assert.ok((await users.locator('tbody tr').filter({ hasText: 'coordinator' }).count()) > 0);
+    await shot(page, 'admin-users');
     await page.getByRole('link', { name: 'API tokens' }).click();
     await page.getByRole('button', { name: 'Create an API token' }).click();
     assert.match(await page.getByLabel('Your new API token').inputValue(), /^enrich_/);
@@ -323,7 +332,21 @@ describe('the browser app, end to end', { skip: skipReason, timeout: 170_000 }, 
       actions.every((action) => action === 'Randomise'),
       actions.join(','),
     );
+    const who = await page
+      .getByRole('table', { name: 'Audit trail' })
+      .locator('tbody tr td:nth-child(3)')
+      .allInnerTexts();
+    assert.ok(
+      who.every((name) => name === 'researcher'),
+      `randomisations by the demo researcher, named (got ${who.join(',')})`,
+    );
     await shot(page, 'manager-audit');
+    await page.getByRole('link', { name: 'Randomisation settings' }).click();
+    await page.getByRole('heading', { name: 'Randomisation settings' }).waitFor();
+    await page.getByText('The settings are locked: participants have been randomised').waitFor();
+    await page.getByText('Stratified permuted blocks').waitFor();
+    await page.getByRole('table', { name: 'Stratification factors' }).waitFor();
+    await shot(page, 'manager-randomisation-settings');
     await page.getByRole('link', { name: 'Database lock' }).click();
     await page.getByLabel('Reason').fill('end of follow-up (test)');
     await page.getByRole('button', { name: 'Lock the database' }).click();
@@ -333,7 +356,7 @@ describe('the browser app, end to end', { skip: skipReason, timeout: 170_000 }, 
     await page.getByRole('status').filter({ hasText: 'Locked' }).waitFor();
   });
 
-  it('statistician: after the lock downloads the unblinded analysis dataset', async () => {
+  it('statistician: after the lock downloads the unblinded analysis dataset and opens the analysis report', async () => {
     const page = await open();
     await signIn(page, server.url, 'statistician');
     await page.getByRole('heading', { name: 'Analysis', exact: true }).waitFor();
@@ -348,5 +371,16 @@ describe('the browser app, end to end', { skip: skipReason, timeout: 170_000 }, 
     assert.match(header, /participant_id/);
     assert.match(header, /\barm\b/);
     assert.ok(csv.trim().split('\n').length > 30);
+    // The report opens in a new tab. The demo trial is 10 months old, so no participant has a 12-month
+    // outcome yet: the tab explains why the report cannot be made (the route tests show a full report).
+    const link = page.getByRole('link', { name: /Open the analysis report/ });
+    assert.equal(await link.getAttribute('target'), '_blank');
+    const [report] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+    await report.waitForLoadState();
+    assert.match(report.url(), /\/api\/trials\/enrich-demo\/analysis-report\.html$/);
+    await report
+      .getByRole('heading', { name: 'The analysis report cannot be made from this dataset yet' })
+      .waitFor();
+    assert.match(await report.locator('body').innerText(), /readmitted_12m/);
   });
 });
