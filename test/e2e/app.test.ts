@@ -70,7 +70,13 @@ describe('the browser app, end to end', { skip: skipReason, timeout: 170_000 }, 
     await page.getByRole('alert').filter({ hasText: 'That username and password do not match' }).waitFor();
     await signIn(page, server.url, 'researcher');
     const menu = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
-    assert.deepEqual(menu, ['Participants', 'Screening log', 'Screen and consent', 'Follow-ups due']);
+    assert.deepEqual(menu, [
+      'Participants',
+      'Screening log',
+      'Screen and consent',
+      'Follow-ups due',
+      'Fidelity ratings',
+    ]);
     await page.goto(`${server.url}/lock`);
     await page.getByRole('heading', { name: 'Not available' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { Role, SessionUser } from '../api.ts';
 import { AnalysisScreen } from './analysis.tsx';
 import { AuditScreen } from './audit.tsx';
+import { FidelityConsensusScreen, FidelityRatingScreen } from './fidelity.tsx';
 import { FollowUpsScreen } from './follow-ups.tsx';
 import { LockScreen } from './lock.tsx';
 import { ParticipantScreen } from './participant-detail.tsx';
@@ -21,6 +22,7 @@ import { ScreeningLogScreen } from './screening-log.tsx';
 import { SitesScreen } from './sites.tsx';
 import { TokensScreen } from './tokens.tsx';
 import { UsersScreen } from './users.tsx';
+import { WellbeingScreen, WellbeingSummaryScreen } from './wellbeing.tsx';
 
 /** A page of the app: its path (`:name` segments are parameters), menu label, and who uses it. */
 export interface Screen {
@@ -143,6 +145,30 @@ export const SCREENS: readonly Screen[] = [
     label: 'API tokens',
     roles: ['admin', 'statistician', 'trial_manager'],
     render: ({ user }) => <TokensScreen user={user} />,
+  },
+  {
+    path: '/fidelity',
+    label: 'Fidelity ratings',
+    roles: ['researcher', 'admin'],
+    render: ({ user }) => <FidelityRatingScreen user={user} />,
+  },
+  {
+    path: '/fidelity/consensus',
+    label: 'Fidelity consensus',
+    roles: ['trial_manager', 'admin'],
+    render: ({ user }) => <FidelityConsensusScreen user={user} />,
+  },
+  {
+    path: '/wellbeing',
+    label: 'My wellbeing questionnaires',
+    roles: ['peer_worker'],
+    render: ({ user }) => <WellbeingScreen user={user} />,
+  },
+  {
+    path: '/wellbeing/summary',
+    label: 'Peer worker wellbeing',
+    roles: ['pw_coordinator', 'trial_manager', 'admin'],
+    render: ({ user }) => <WellbeingSummaryScreen user={user} />,
   },
   {
     path: '/randomisation-settings',
