@@ -266,7 +266,7 @@ function ConsensusForm(props: {
   base: string;
   interview: Disagreements['interviews'][number];
   scale: { minimum: number; maximum: number };
-  onSaved: () => void;
+  onSaved: (interviewId: string) => void;
 }) {
   const { interview } = props;
   const [scores, setScores] = useState<Record<string, number>>(
@@ -279,7 +279,6 @@ function ConsensusForm(props: {
   );
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(undefined);
-  const [done, setDone] = useState(false);
   const change = interview.consensus_version !== null;
   const complete = interview.items.every((item) => scores[item.item] !== undefined);
   const save = async () => {
@@ -289,8 +288,7 @@ function ConsensusForm(props: {
         scores,
         ...(change ? { version: interview.consensus_version, reason } : {}),
       });
-      setDone(true);
-      props.onSaved();
+      props.onSaved(interview.interview_id);
     } catch (reason) {
       setError(reason);
     }
@@ -316,7 +314,6 @@ function ConsensusForm(props: {
       </ol>
       {change ? <TextField label="Reason for the change" value={reason} onChange={setReason} /> : null}
       {error === undefined ? null : <ErrorNotice error={error} />}
-      {done ? <Notice kind="success">Consensus saved.</Notice> : null}
       <button
         type="button"
         className="button primary"
@@ -336,6 +333,8 @@ export function FidelityConsensusScreen(_props: { user: SessionUser }) {
   const disagreements = useApi<Disagreements>(`${base}/disagreements`);
   const index = useApi<FidelityIndex>(`${base}/index`);
   const scale = index.data?.index.scale ?? { minimum: 1, maximum: 5 };
+  // Kept here: the saved form re-renders with the new consensus version (a new key).
+  const [savedFor, setSavedFor] = useState<string | null>(null);
   return (
     <Page
       title="Fidelity consensus"
@@ -346,6 +345,7 @@ export function FidelityConsensusScreen(_props: { user: SessionUser }) {
         </a>
       }
     >
+      {savedFor === null ? null : <Notice kind="success">Consensus saved for interview {savedFor}.</Notice>}
       {disagreements.error !== undefined ? (
         <ErrorNotice error={disagreements.error} title="Not loaded" />
       ) : null}
@@ -360,7 +360,10 @@ export function FidelityConsensusScreen(_props: { user: SessionUser }) {
             base={base}
             interview={interview}
             scale={scale}
-            onSaved={disagreements.reload}
+            onSaved={(interviewId) => {
+              setSavedFor(interviewId);
+              disagreements.reload();
+            }}
           />
         ))
       )}
