@@ -1,46 +1,20 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import {
-  type AnalysisPlan,
-  AnalysisPlanError,
-  analyseTrial,
-  DEFAULT_ANALYSIS_PLAN,
-  type EffectEstimate,
-  parseAnalysisPlan,
-  type TrialAnalysis,
-} from '../../analysis/index.ts';
+import { analyseTrial, type EffectEstimate, type TrialAnalysis } from '../../analysis/index.ts';
 import { renderTrialReport } from '../../report/trial-report/index.ts';
 import { parseCsv } from '../../table/index.ts';
 import { readAnalysisDataset, readSaeDataset } from '../../trial/index.ts';
 import { optionalPositiveInteger, parseCommandArguments, requireFile } from '../arguments.ts';
 import type { CliCommand } from '../command.ts';
-import { InputFileError, UsageError } from '../errors.ts';
-import type { CommandIo } from '../io.ts';
+import { UsageError } from '../errors.ts';
+import { type CommandIo, readInputBytes, writeOutputText } from '../io.ts';
 import { formatJson } from '../json-output.ts';
 import { alignTable, formatNumber, formatPValue } from '../text-table.ts';
-import { readEconomicsInputs } from './economics.ts';
+import { readAnalysisPlanFile, readEconomicsInputs } from './economics.ts';
 
 export const ANALYSE_USAGE =
   'enrich analyse FILE.csv [--sae SAE.csv] [--sap plan.json] [--bootstrap 1000] [--seed 1] [--unit-costs COSTS.csv [--value-set STATES.csv --eq5d 3L|5L] [--wtp 20000,30000]] [--json OUT|-] [--html REPORT.html [--title T] [--isrctn ID]]';
-
-function readBytes(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new InputFileError(`${what} ${path} requires a readable file (got ${reason})`);
-  }
-}
-
-function writeText(path: string, text: string, what: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (error) {
-    throw new InputFileError(`${what} ${path} requires a writable path (got ${(error as Error).message})`);
-  }
-}
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -62,24 +36,6 @@ function optionalSeed(value: string | boolean | undefined): number | undefined {
     );
   }
   return Number(value);
-}
-
-function readPlan(path: string | undefined): AnalysisPlan {
-  if (path === undefined) return structuredClone(DEFAULT_ANALYSIS_PLAN);
-  const text = readBytes(path, 'analysis plan').toString('utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new AnalysisPlanError([
-      {
-        path,
-        code: 'analysis_plan_invalid',
-        message: `an analysis plan requires valid JSON (got ${(error as Error).message})`,
-      },
-    ]);
-  }
-  return parseAnalysisPlan(json, path);
 }
 
 /** A progress bar on stderr, drawn only on a terminal, redrawn when the percentage changes. */
@@ -145,15 +101,15 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
       `--bootstrap requires a whole number from 1 to 100000 (got ${resamples})\nusage: ${ANALYSE_USAGE}`,
     );
   }
-  const plan = readPlan(parsed.values.sap as string | undefined);
+  const plan = readAnalysisPlanFile(parsed.values.sap as string | undefined);
   if (resamples !== undefined) plan.bootstrapResamples = resamples;
   if (seed !== undefined) plan.seed = seed;
 
   const economics = readEconomicsInputs(parsed.values, ANALYSE_USAGE, false);
-  const bytes = readBytes(file, 'input file');
+  const bytes = readInputBytes(file, 'input file');
   const dataset = readAnalysisDataset(parseCsv(bytes, file));
   const saePath = parsed.values.sae as string | undefined;
-  const saeBytes = saePath === undefined ? undefined : readBytes(saePath, 'SAE file');
+  const saeBytes = saePath === undefined ? undefined : readInputBytes(saePath, 'SAE file');
   const sae =
     saeBytes === undefined ? undefined : readSaeDataset(parseCsv(saeBytes, saePath as string), dataset);
   const runDate = new Date().toISOString();
@@ -186,13 +142,13 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
       ...(title === undefined ? {} : { title }),
       ...(isrctn === undefined ? {} : { isrctn }),
     });
-    writeText(htmlTarget, report, 'HTML report');
+    writeOutputText(htmlTarget, report, 'HTML report');
   }
   if (jsonTarget === '-') {
     io.stdout.write(formatJson(analysis));
     return 0;
   }
-  if (jsonTarget !== undefined) writeText(jsonTarget, formatJson(analysis), 'JSON output');
+  if (jsonTarget !== undefined) writeOutputText(jsonTarget, formatJson(analysis), 'JSON output');
   io.stdout.write(formatAnalysisText(analysis));
   return 0;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   type AnalysisPlan,
@@ -17,36 +17,18 @@ import { parseCsv } from '../../table/index.ts';
 import { readAnalysisDataset } from '../../trial/index.ts';
 import { optionalChoice, optionalPositiveInteger, parseCommandArguments, requireFile } from '../arguments.ts';
 import type { CliCommand } from '../command.ts';
-import { InputFileError, UsageError } from '../errors.ts';
-import type { CommandIo } from '../io.ts';
+import { UsageError } from '../errors.ts';
+import { type CommandIo, readInputBytes, writeOutputText } from '../io.ts';
 import { formatJson } from '../json-output.ts';
 import { alignTable, formatNumber } from '../text-table.ts';
 
 export const ECONOMICS_USAGE =
   'enrich economics FILE.csv --unit-costs COSTS.csv [--value-set STATES.csv --eq5d 3L|5L] [--wtp 20000,30000] [--sap plan.json] [--bootstrap 1000] [--seed 1] [--json OUT|-] [--html OUT]';
 
-function readBytes(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new InputFileError(`${what} ${path} requires a readable file (got ${reason})`);
-  }
-}
-
-function writeText(path: string, text: string, what: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (error) {
-    throw new InputFileError(`${what} ${path} requires a writable path (got ${(error as Error).message})`);
-  }
-}
-
 /** Reads `--sap plan.json` as `enrich analyse` does (covariates, bootstrap_resamples, seed, confidence_level are used). */
 export function readAnalysisPlanFile(path: string | undefined): AnalysisPlan {
   if (path === undefined) return structuredClone(DEFAULT_ANALYSIS_PLAN);
-  const text = readBytes(path, 'analysis plan').toString('utf8');
+  const text = readInputBytes(path, 'analysis plan').toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -93,7 +75,7 @@ export function readEconomicsInputs(
     return undefined;
   }
   const unitCosts = readUnitCosts(
-    parseCsv(readBytes(unitCostsPath, 'unit costs file'), basename(unitCostsPath)),
+    parseCsv(readInputBytes(unitCostsPath, 'unit costs file'), basename(unitCostsPath)),
   );
   const valueSetPath = values['value-set'];
   const version = optionalChoice({ values, positionals: [] }, 'eq5d', ['3L', '5L'] as const, usage);
@@ -104,7 +86,7 @@ export function readEconomicsInputs(
   const inputs: EconomicsInputs = { unitCosts, ...(wtp === undefined ? {} : { wtp }) };
   if (typeof valueSetPath === 'string' && version !== undefined) {
     inputs.valueSet = readValueSet(
-      parseCsv(readBytes(valueSetPath, 'value set file'), basename(valueSetPath)),
+      parseCsv(readInputBytes(valueSetPath, 'value set file'), basename(valueSetPath)),
       version,
     );
   }
@@ -209,14 +191,14 @@ function runEconomics(argv: readonly string[], io: CommandIo): number {
   if (resamples !== undefined) plan.bootstrapResamples = resamples;
   if (seedText !== undefined) plan.seed = Number(seedText);
   const inputs = readEconomicsInputs(parsed.values, ECONOMICS_USAGE, true) as EconomicsInputs;
-  const bytes = readBytes(file, 'input file');
+  const bytes = readInputBytes(file, 'input file');
   const dataset = readAnalysisDataset(parseCsv(bytes, file));
   const result = economicEvaluation(dataset, plan, inputs);
   if (htmlTarget !== undefined) {
     const packageJson = JSON.parse(
       readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
     ) as { version: string };
-    writeText(
+    writeOutputText(
       htmlTarget,
       renderEconomicsReport(result, {
         generatedAt: new Date().toISOString(),
@@ -231,7 +213,7 @@ function runEconomics(argv: readonly string[], io: CommandIo): number {
     io.stdout.write(formatJson(result));
     return 0;
   }
-  if (jsonTarget !== undefined) writeText(jsonTarget, formatJson(result), 'JSON output');
+  if (jsonTarget !== undefined) writeOutputText(jsonTarget, formatJson(result), 'JSON output');
   io.stdout.write(formatEconomicsText(result));
   return 0;
 }

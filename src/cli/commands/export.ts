@@ -1,21 +1,12 @@
-import { writeFileSync } from 'node:fs';
 import { exportTrialData, formatDataDictionaryCsv, StorageError } from '../../storage/index.ts';
 import { parseCommandArguments, requireOption } from '../arguments.ts';
 import type { CliCommand } from '../command.ts';
-import { InputFileError, UsageError } from '../errors.ts';
-import type { CommandIo } from '../io.ts';
+import { UsageError } from '../errors.ts';
+import { type CommandIo, writeOutputText } from '../io.ts';
 import { databaseTargetOf, openCliStore } from './init.ts';
 
 export const EXPORT_USAGE =
   'enrich export [--db PATH | DATABASE_URL=postgres://...] --trial ID --out FILE.csv [--sae-out FILE.csv] [--dictionary-out FILE.csv] [--blinded] [--as USERNAME]';
-
-function writeText(path: string, text: string, what: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (error) {
-    throw new InputFileError(`${what} ${path} requires a writable path (got ${(error as Error).message})`);
-  }
-}
 
 async function runExport(argv: readonly string[], io: CommandIo): Promise<number> {
   const parsed = parseCommandArguments(
@@ -52,16 +43,16 @@ async function runExport(argv: readonly string[], io: CommandIo): Promise<number
       throw new StorageError('store_not_found', `--as requires an existing user (got "${username}")`);
     }
     const result = await exportTrialData(store, trialId, viewer, { blinded });
-    writeText(out, result.analysisCsv, 'analysis dataset');
+    writeOutputText(out, result.analysisCsv, 'analysis dataset');
     const lines = [
       `wrote ${result.blinded ? 'the blinded' : 'the'} analysis dataset of trial "${trialId}" to ${out}: ${result.participants} participants`,
     ];
     if (typeof saeOut === 'string' && result.saeCsv !== undefined) {
-      writeText(saeOut, result.saeCsv, 'SAE file');
+      writeOutputText(saeOut, result.saeCsv, 'SAE file');
       lines.push(`wrote ${result.seriousAdverseEvents} serious adverse events to ${saeOut}`);
     }
     if (typeof dictionaryOut === 'string') {
-      writeText(dictionaryOut, formatDataDictionaryCsv(), 'data dictionary');
+      writeOutputText(dictionaryOut, formatDataDictionaryCsv(), 'data dictionary');
       lines.push(`wrote the data dictionary to ${dictionaryOut}`);
     }
     io.stdout.write(`${lines.join('\n')}\n`);
