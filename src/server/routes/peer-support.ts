@@ -147,6 +147,13 @@ function visibleCaseload(snapshot: TrialSnapshot, user: User, peerWorkerId: stri
   return ids;
 }
 
+/** The caseload rows the caller may see (own caseload, or own sites; optionally one peer worker), on `today`. */
+function caseloadRows(snapshot: TrialSnapshot, user: User, peerWorkerId: string | undefined, today: string) {
+  return visibleCaseload(snapshot, user, peerWorkerId)
+    .map((participantId) => caseloadRow(snapshot, participantId, today))
+    .filter((row) => row !== undefined);
+}
+
 /**
  * Peer support: assignments (coordinators), contacts (peer workers and coordinators), caseloads and the
  * contacts due. Only unblinded roles reach them (`assign_peer_worker`, `view_contacts`, `log_contact`):
@@ -506,10 +513,7 @@ export function registerPeerSupportRoutes(app: FastifyInstance, context: ServerC
       const snapshot = await loadSnapshot(store, request.params.trialId);
       requireParticipantRole(user, 'view_contacts', snapshot.locked);
       const today = request.query.on ?? todayOf(clock);
-      const participants = visibleCaseload(snapshot, user, request.query.peer_worker_id)
-        .map((participantId) => caseloadRow(snapshot, participantId, today))
-        .filter((row) => row !== undefined);
-      return { on: today, participants };
+      return { on: today, participants: caseloadRows(snapshot, user, request.query.peer_worker_id, today) };
     },
   );
 
@@ -536,10 +540,9 @@ export function registerPeerSupportRoutes(app: FastifyInstance, context: ServerC
       const snapshot = await loadSnapshot(store, request.params.trialId);
       requireParticipantRole(user, 'view_contacts', snapshot.locked);
       const today = request.query.on ?? todayOf(clock);
-      const due = visibleCaseload(snapshot, user, request.query.peer_worker_id)
-        .map((participantId) => caseloadRow(snapshot, participantId, today))
-        .filter((row) => row !== undefined && row.next_contact_due !== null && row.next_contact_due <= today)
-        .sort((a, b) => String(a?.next_contact_due).localeCompare(String(b?.next_contact_due)));
+      const due = caseloadRows(snapshot, user, request.query.peer_worker_id, today)
+        .filter((row) => row.next_contact_due !== null && row.next_contact_due <= today)
+        .sort((a, b) => String(a.next_contact_due).localeCompare(String(b.next_contact_due)));
       return { on: today, due };
     },
   );
