@@ -52,6 +52,7 @@ const EXPECTED: Readonly<Record<Action, readonly string[]>> = {
   rate_fidelity: ['before lock', 'no', 'before lock', 'no', 'no', 'no', 'no'],
   fidelity_consensus: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
   export_fidelity: ['yes', 'yes', 'no', 'no', 'no', 'yes', 'no'],
+  manage_fidelity_index: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
   complete_wellbeing: ['before lock', 'no', 'no', 'no', 'before lock', 'no', 'no'],
   view_wellbeing_aggregate: ['yes', 'yes', 'no', 'yes', 'no', 'no', 'no'],
 };
@@ -96,6 +97,7 @@ describe('can: every role x action', () => {
           'rate_fidelity',
           'fidelity_consensus',
           'export_fidelity',
+          'manage_fidelity_index',
           'complete_wellbeing',
           'view_wellbeing_aggregate',
         ].includes(action);

@@ -34,6 +34,7 @@ export const ACTIONS = [
   'rate_fidelity',
   'fidelity_consensus',
   'export_fidelity',
+  'manage_fidelity_index',
   'complete_wellbeing',
   'view_wellbeing_aggregate',
 ] as const;
@@ -67,6 +68,8 @@ export const ACTION_DESCRIPTIONS: Readonly<Record<Action, string>> = {
     "score a fidelity interview item by item (blind to the other rater's scores until one's own are submitted)",
   fidelity_consensus: 'see both ratings of a fidelity interview and enter the consensus score',
   export_fidelity: 'export the fidelity ratings file (every rater, consensus rows)',
+  manage_fidelity_index:
+    "edit the trial's fidelity index (item wording, anchors, items); a rated item cannot be removed or rescaled",
   complete_wellbeing:
     "complete one's own wellbeing questionnaires (T1, T2, T3); nobody else sees the answers",
   view_wellbeing_aggregate: 'see wellbeing questionnaire aggregates (never under 5 people, never one person)',
@@ -117,6 +120,7 @@ const WRITES: readonly Action[] = [
   'manage_sites',
   'rate_fidelity',
   'fidelity_consensus',
+  'manage_fidelity_index',
   'complete_wellbeing',
 ];
 
@@ -163,6 +167,7 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
       'manage_sites',
       'fidelity_consensus',
       'export_fidelity',
+      'manage_fidelity_index',
       'view_wellbeing_aggregate',
     ],
     locked: [
