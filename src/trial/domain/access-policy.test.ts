@@ -55,6 +55,8 @@ const EXPECTED: Readonly<Record<Action, readonly string[]>> = {
   manage_fidelity_index: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
   complete_wellbeing: ['before lock', 'no', 'no', 'no', 'before lock', 'no', 'no'],
   view_wellbeing_aggregate: ['yes', 'yes', 'no', 'yes', 'no', 'no', 'no'],
+  manage_wellbeing_norms: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
+  export_wellbeing: ['yes', 'no', 'no', 'no', 'no', 'yes', 'no'],
 };
 
 const user = (role: Role): User => ({ userId: 'u1', username: 'someone', role, sites: ['site_1', 'site_2'] });
@@ -100,6 +102,8 @@ describe('can: every role x action', () => {
           'manage_fidelity_index',
           'complete_wellbeing',
           'view_wellbeing_aggregate',
+          'manage_wellbeing_norms',
+          'export_wellbeing',
         ].includes(action);
         for (const locked of [false, true]) {
           if (participantAction) {

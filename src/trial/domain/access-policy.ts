@@ -37,6 +37,8 @@ export const ACTIONS = [
   'manage_fidelity_index',
   'complete_wellbeing',
   'view_wellbeing_aggregate',
+  'manage_wellbeing_norms',
+  'export_wellbeing',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -73,6 +75,9 @@ export const ACTION_DESCRIPTIONS: Readonly<Record<Action, string>> = {
   complete_wellbeing:
     "complete one's own wellbeing questionnaires (T1, T2, T3); nobody else sees the answers",
   view_wellbeing_aggregate: 'see wellbeing questionnaire aggregates (never under 5 people, never one person)',
+  manage_wellbeing_norms: 'set the population norms the wellbeing cohort is compared with',
+  export_wellbeing:
+    'export the wellbeing questionnaires with worker ids replaced by pseudonyms (audited; for enrich cohort)',
 };
 
 /** The trial as a whole (exports, audit, lock, configuration, users, summaries). */
@@ -122,6 +127,7 @@ const WRITES: readonly Action[] = [
   'fidelity_consensus',
   'manage_fidelity_index',
   'complete_wellbeing',
+  'manage_wellbeing_norms',
 ];
 
 const PARTICIPANT_ACTIONS: readonly Action[] = [
@@ -169,6 +175,7 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
       'export_fidelity',
       'manage_fidelity_index',
       'view_wellbeing_aggregate',
+      'manage_wellbeing_norms',
     ],
     locked: [
       'read_participant',
@@ -238,8 +245,14 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
   // Blinded analysis work until the lock; then the unblinded export.
   statistician: {
     scope: 'all',
-    open: ['export_blinded', 'export_fidelity'],
-    locked: ['export_blinded', 'export_unblinded', 'view_aggregate_by_arm', 'export_fidelity'],
+    open: ['export_blinded', 'export_fidelity', 'export_wellbeing'],
+    locked: [
+      'export_blinded',
+      'export_unblinded',
+      'view_aggregate_by_arm',
+      'export_fidelity',
+      'export_wellbeing',
+    ],
     blindedOpen: true,
     blindedLocked: false,
   },
