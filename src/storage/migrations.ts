@@ -155,6 +155,12 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0003_site_employer_type': {
+    // Who employs a site's peer workers (nhs | voluntary); null on sites made before this migration.
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('sites').addColumn('employer_type', 'text').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

@@ -101,6 +101,8 @@ export interface SitesTable {
   trial_id: string;
   site_id: string;
   name: string;
+  /** `nhs` | `voluntary`: who employs the site's peer workers; null until set (migration 0003). */
+  employer_type: string | null;
   created_at: string;
   created_by: string;
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type {
   AuthSession,
   ChangeContext,
+  EmployerType,
   LoginLockout,
   LoginThrottlePolicy,
   RandomisationRecord,
@@ -11,7 +12,12 @@ import type {
   TrialConfig,
   User,
 } from '../trial/index.ts';
-import { createRandomisationState, randomisationConfigOf, validateTrialConfig } from '../trial/index.ts';
+import {
+  createRandomisationState,
+  EMPLOYER_TYPES,
+  randomisationConfigOf,
+  validateTrialConfig,
+} from '../trial/index.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { StorageError } from './errors.ts';
 import type { DatabaseSchema } from './schema.ts';
@@ -47,6 +53,32 @@ export const SYSTEM_ACTOR: StoreActor = { userId: 'system', role: 'admin' };
 
 const SITE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
+/** @throws StorageError `store_record_invalid` for an employer type other than nhs or voluntary. */
+function checkEmployerType(value: unknown): void {
+  if (value !== undefined && !(EMPLOYER_TYPES as readonly unknown[]).includes(value)) {
+    throw new StorageError(
+      'store_record_invalid',
+      `site employer type requires ${EMPLOYER_TYPES.join(' or ')} (got ${JSON.stringify(value)})`,
+    );
+  }
+}
+
+function toSite(row: {
+  trial_id: string;
+  site_id: string;
+  name: string;
+  employer_type: string | null;
+  created_at: string;
+}): Site {
+  return {
+    trialId: row.trial_id,
+    siteId: row.site_id,
+    name: row.name,
+    ...(row.employer_type === null ? {} : { employerType: row.employer_type as EmployerType }),
+    createdAt: row.created_at,
+  };
+}
+
 function toUser(row: { user_id: string; username: string; role: string; sites: string }): User {
   return {
     userId: row.user_id,
@@ -71,7 +103,7 @@ export function createServerTables(context: ServerTablesContext) {
   return {
     async createSite(
       trialId: string,
-      site: { readonly siteId: string; readonly name: string },
+      site: { readonly siteId: string; readonly name: string; readonly employerType?: EmployerType },
       change: ChangeContext,
     ): Promise<Site> {
       if (typeof site.siteId !== 'string' || !SITE_ID.test(site.siteId)) {
@@ -83,6 +115,7 @@ export function createServerTables(context: ServerTablesContext) {
       if (typeof site.name !== 'string' || site.name.trim() === '') {
         throw new StorageError('store_record_invalid', 'site name requires non-empty text (got none)');
       }
+      checkEmployerType(site.employerType);
       return write(change.actor, async (tx) => {
         const trial = await tx.db
           .selectFrom('trials')
@@ -155,21 +188,102 @@ export function createServerTables(context: ServerTablesContext) {
           trial_id: trialId,
           site_id: site.siteId,
           name: site.name.trim(),
+          employer_type: site.employerType ?? null,
           created_at: tx.at,
           created_by: change.actor.userId,
         };
         await tx.db.insertInto('sites').values(row).execute();
-        await tx.audit({
-          trialId,
-          action: 'create',
-          entity: 'site',
-          recordId: site.siteId,
-          field: 'name',
-          oldValue: undefined,
-          newValue: row.name,
-          reason: change.reason ?? null,
-        });
-        return { trialId, siteId: row.site_id, name: row.name, createdAt: row.created_at };
+        for (const [field, value] of [
+          ['name', row.name],
+          ['employer_type', row.employer_type],
+        ] as const) {
+          if (value === null) continue;
+          await tx.audit({
+            trialId,
+            action: 'create',
+            entity: 'site',
+            recordId: site.siteId,
+            field,
+            oldValue: undefined,
+            newValue: value,
+            reason: change.reason ?? null,
+          });
+        }
+        return toSite(row);
+      });
+    },
+
+    async updateSite(
+      trialId: string,
+      siteId: string,
+      changes: { readonly name?: string; readonly employerType?: EmployerType },
+      change: ChangeContext,
+    ): Promise<Site> {
+      if (changes.name !== undefined && (typeof changes.name !== 'string' || changes.name.trim() === '')) {
+        throw new StorageError('store_record_invalid', 'site name requires non-empty text (got none)');
+      }
+      checkEmployerType(changes.employerType);
+      const reason = change.reason?.trim() ?? '';
+      if (reason === '') {
+        throw new StorageError(
+          'store_reason_required',
+          `changing site "${siteId}" requires a reason for the change (got none)`,
+        );
+      }
+      return write(change.actor, async (tx) => {
+        const trial = await tx.db
+          .selectFrom('trials')
+          .select(['locked_at', 'locked_by'])
+          .where('trial_id', '=', trialId)
+          .executeTakeFirst();
+        if (trial === undefined) {
+          throw new StorageError(
+            'store_not_found',
+            `trial "${trialId}" requires an existing trial (got none)`,
+          );
+        }
+        if (trial.locked_at !== null) {
+          throw new StorageError(
+            'store_trial_locked',
+            `trial "${trialId}" is locked (database lock at ${trial.locked_at} by ${trial.locked_by}): no change is accepted`,
+          );
+        }
+        const row = await tx.db
+          .selectFrom('sites')
+          .selectAll()
+          .where('trial_id', '=', trialId)
+          .where('site_id', '=', siteId)
+          .executeTakeFirst();
+        if (row === undefined) {
+          throw new StorageError(
+            'store_not_found',
+            `site "${siteId}" requires an existing site of trial "${trialId}" (got none)`,
+          );
+        }
+        const next = {
+          name: changes.name === undefined ? row.name : changes.name.trim(),
+          employer_type: changes.employerType ?? row.employer_type,
+        };
+        for (const field of ['name', 'employer_type'] as const) {
+          if (next[field] === row[field]) continue;
+          await tx.audit({
+            trialId,
+            action: 'update',
+            entity: 'site',
+            recordId: siteId,
+            field,
+            oldValue: row[field] ?? undefined,
+            newValue: next[field],
+            reason,
+          });
+        }
+        await tx.db
+          .updateTable('sites')
+          .set(next)
+          .where('trial_id', '=', trialId)
+          .where('site_id', '=', siteId)
+          .execute();
+        return toSite({ ...row, ...next });
       });
     },
 
@@ -180,12 +294,7 @@ export function createServerTables(context: ServerTablesContext) {
         .where('trial_id', '=', trialId)
         .orderBy('site_id')
         .execute();
-      return rows.map((row) => ({
-        trialId: row.trial_id,
-        siteId: row.site_id,
-        name: row.name,
-        createdAt: row.created_at,
-      }));
+      return rows.map(toSite);
     },
 
     async findRandomisation(

@@ -37,6 +37,7 @@ import {
   validateContact,
   validateDeath,
   validateDischarge,
+  validateFidelityIndex,
   validateFidelityRating,
   validateInterview,
   validatePeerWorkerAssignment,
@@ -159,6 +160,9 @@ function recordKey(
       return { recordId: requireText(kind, record, 'ratingId'), participantId: null };
     case 'wellbeing':
       return { recordId: requireText(kind, record, 'responseId'), participantId: null };
+    case 'fidelity_index':
+      // One per trial: the trial's own index replaces the shipped template.
+      return { recordId: 'current', participantId: null };
   }
   throw new StorageError(
     'store_record_invalid',
@@ -258,6 +262,8 @@ function validateRecord(
       return validateFidelityRating(record);
     case 'wellbeing':
       return validateWellbeingResponse(record);
+    case 'fidelity_index':
+      return validateFidelityIndex(record);
   }
 }
 

@@ -33,6 +33,7 @@ import type {
   User,
   WithdrawalRecord,
 } from './domain/types.ts';
+import type { EmployerType, FidelityIndexDefinition } from './fidelity/types.ts';
 
 /** Who makes a request: a user's id and role (the audit records the id). */
 export interface StoreActor {
@@ -56,6 +57,8 @@ export interface StoredRecordTypes {
   readonly death: DeathRecord;
   readonly fidelity_rating: FidelityRatingRecord;
   readonly wellbeing: WellbeingResponseRecord;
+  /** The trial's own fidelity index (one per trial, key `current`); the shipped template until one is saved. */
+  readonly fidelity_index: FidelityIndexDefinition;
 }
 
 /** A kind of record saved with {@link TrialStore.saveRecord}. */
@@ -77,6 +80,7 @@ export const STORED_RECORD_KINDS: readonly StoredRecordKind[] = [
   'death',
   'fidelity_rating',
   'wellbeing',
+  'fidelity_index',
 ];
 
 /** A record as stored: the record, its key, its version (1 on creation, +1 per change) and who wrote it. */
@@ -148,6 +152,8 @@ export interface Site {
   readonly trialId: string;
   readonly siteId: string;
   readonly name: string;
+  /** Who employs the site's peer workers (NHS or voluntary sector); absent until set. */
+  readonly employerType?: EmployerType;
   readonly createdAt: IsoDateTime;
 }
 
@@ -274,7 +280,17 @@ export interface TrialStore {
    */
   createSite(
     trialId: string,
-    site: { readonly siteId: string; readonly name: string },
+    site: { readonly siteId: string; readonly name: string; readonly employerType?: EmployerType },
+    change: ChangeContext,
+  ): Promise<Site>;
+  /**
+   * Changes a site's name and/or employer type (audited per changed field; reason required).
+   * @throws StorageError `store_not_found`, `store_trial_locked`, `store_reason_required`, `store_record_invalid`.
+   */
+  updateSite(
+    trialId: string,
+    siteId: string,
+    changes: { readonly name?: string; readonly employerType?: EmployerType },
     change: ChangeContext,
   ): Promise<Site>;
   /** The sites of a trial, by id. */
