@@ -3,6 +3,9 @@ import { checkPlanColumns, DEFAULT_ANALYSIS_PLAN } from './analysis-plan.ts';
 import { armGroups } from './arm-groups.ts';
 import { baselineTable } from './baseline-table.ts';
 import { caceAnalysis } from './cace-analysis.ts';
+import { analyseCohort } from './cohort/analyse-cohort.ts';
+import type { CohortMeasure } from './cohort/cohort-measures.ts';
+import type { CohortNorm, CohortScores } from './cohort/read-cohort.ts';
 import { consortNumbers } from './consort-numbers.ts';
 import { countOutcome } from './count-outcomes.ts';
 import { type EconomicsInputs, economicEvaluation } from './economics/economic-evaluation.ts';
@@ -36,6 +39,15 @@ export interface AnalyseTrialOptions {
   sae?: SaeDataset;
   /** Unit costs (and optionally a value set, WTP values): adds the economic evaluation (`economics`). */
   economics?: EconomicsInputs;
+  /**
+   * The peer worker wellbeing cohort's scored questionnaires, norms and measures: adds the cohort analysis
+   * (`cohort`, as `analyseCohort` gives it, aggregates of 5 or more only).
+   */
+  cohort?: {
+    readonly data: CohortScores;
+    readonly norms: readonly CohortNorm[];
+    readonly measures: readonly CohortMeasure[];
+  };
   /** Progress of the CACE bootstrap (the long part): evaluations done of total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -124,5 +136,8 @@ export function analyseTrial(dataset: AnalysisDataset, options: AnalyseTrialOpti
     ...(options.economics === undefined
       ? {}
       : { economics: economicEvaluation(dataset, plan, options.economics) }),
+    ...(options.cohort === undefined
+      ? {}
+      : { cohort: analyseCohort(options.cohort.data, options.cohort.norms, options.cohort.measures) }),
   };
 }

@@ -8,6 +8,7 @@
  * - Per-arm records are keyed by the arm's level (`usual_care`, `peer_support`), reference first.
  * - A number R reports as NA is `null` (never NaN).
  */
+import type { CohortAnalysis } from './cohort/cohort-analysis-types.ts';
 import type { EconomicEvaluation } from './economics/economics-types.ts';
 import type { EngagementPredictor, EngagementPredictorModels } from './engagement-predictors.ts';
 
@@ -331,4 +332,6 @@ export interface TrialAnalysis {
   sae: SaeSummary | null;
   /** The health economic evaluation (issue 8), present when unit costs were given (`--unit-costs`). */
   economics?: EconomicEvaluation;
+  /** The peer worker wellbeing cohort (issue 9), present when questionnaires were given (`--cohort`). */
+  cohort?: CohortAnalysis;
 }

@@ -7,7 +7,13 @@ import { parseCsv } from '../../table/index.ts';
 import { snakeCaseKeys } from '../trial-analysis-fixture.test-support.ts';
 import { analyseCohort } from './analyse-cohort.ts';
 import { PLACEHOLDER_COHORT_MEASURES } from './cohort-measures.ts';
-import { readCohortNorms, readCohortResponses } from './read-cohort.ts';
+import { CohortDataError } from './errors.ts';
+import {
+  formatCohortNormsCsv,
+  readCohortNorms,
+  readCohortResponses,
+  validateCohortNorms,
+} from './read-cohort.ts';
 
 interface CohortCase {
   name: string;
@@ -61,6 +67,42 @@ describe('analyseCohort against reference/cohort.R', () => {
       (error: unknown) =>
         error instanceof RangeError &&
         error.message === 'analyseCohort requires a minimum group size of at least 5 (got 4)',
+    );
+  });
+});
+
+describe('norms as data: validateCohortNorms and formatCohortNormsCsv', () => {
+  const measures = PLACEHOLDER_COHORT_MEASURES;
+  it('the CSV written from norms reads back to the same norms', () => {
+    const norms = readCohortNorms(read(testCase.norms), measures);
+    const odd = [
+      ...norms,
+      { measure: 'team_working', subscale: null, mean: 0.1 + 0.2, sd: 1 / 3, source: 'A, "quoted" source' },
+    ];
+    const csv = formatCohortNormsCsv(odd);
+    assert.deepEqual(readCohortNorms(parseCsv(new TextEncoder().encode(csv), 'norms.csv'), measures), odd);
+    assert.deepEqual(validateCohortNorms(odd, measures), odd);
+  });
+  it('reports every problem of norms given as data, by index and field', () => {
+    assert.throws(
+      () =>
+        validateCohortNorms(
+          [
+            { measure: 'happiness', subscale: null, mean: 1, sd: 1, source: 'x' },
+            { measure: 'burnout', subscale: 'sleep', mean: 1, sd: 0, source: ' ' },
+          ],
+          measures,
+        ),
+      (error: unknown) =>
+        error instanceof CohortDataError &&
+        error.code === 'cohort_norms_invalid' &&
+        error.message ===
+          [
+            'norms: norms[0].measure: a norm requires a measure of the cohort (wellbeing, burnout, job_satisfaction, team_working) (got "happiness")',
+            'norms: norms[1].subscale: a norm requires a subscale of burnout or an empty cell (got "sleep")',
+            'norms: norms[1].sd: a norm requires an SD above 0 (got "0")',
+            'norms: norms[1].source: a norm requires its source (got a missing cell)',
+          ].join('\n'),
     );
   });
 });

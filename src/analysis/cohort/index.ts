@@ -6,6 +6,8 @@ export {
   type CohortNorm,
   type CohortScoreKey,
   type CohortScores,
+  formatCohortNormsCsv,
   readCohortNorms,
   readCohortResponses,
+  validateCohortNorms,
 } from './read-cohort.ts';

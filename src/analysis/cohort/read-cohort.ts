@@ -137,6 +137,69 @@ export function readCohortResponses(table: Table, measures: readonly CohortMeasu
   return { source: table.source, rows };
 }
 
+/** One norm as read, before its checks; `at(column)` names where it came from in problem paths. */
+interface NormCandidate {
+  readonly measureId: string;
+  readonly subscale: string | null;
+  readonly mean: number;
+  readonly sd: number;
+  readonly source: string;
+  /** The mean and SD as written, for messages. */
+  readonly meanText: string;
+  readonly sdText: string;
+  readonly at: (column: string) => string;
+}
+
+/** Checks norms against the measures (every problem collected) and returns the valid ones. */
+function checkNorms(
+  candidates: readonly NormCandidate[],
+  measures: readonly CohortMeasure[],
+  problem: (path: string, message: string) => void,
+): CohortNorm[] {
+  const norms: CohortNorm[] = [];
+  const seen = new Set<string>();
+  for (const { measureId, subscale, mean, sd, source, meanText, sdText, at } of candidates) {
+    const measure = measures.find((candidate) => candidate.id === measureId);
+    let valid = true;
+    if (measure === undefined) {
+      problem(
+        at('measure'),
+        `a norm requires a measure of the cohort (${measures.map((m) => m.id).join(', ')}) (got "${measureId}")`,
+      );
+      valid = false;
+    } else if (subscale !== null && !measure.subscales.some((candidate) => candidate.id === subscale)) {
+      problem(
+        at('subscale'),
+        `a norm requires a subscale of ${measureId} or an empty cell (got "${subscale}")`,
+      );
+      valid = false;
+    }
+    if (!Number.isFinite(mean)) {
+      problem(at('mean'), `a norm requires a finite mean (got "${meanText}")`);
+      valid = false;
+    }
+    if (!(sd > 0) || !Number.isFinite(sd)) {
+      problem(at('sd'), `a norm requires an SD above 0 (got "${sdText}")`);
+      valid = false;
+    }
+    if (source === '') {
+      problem(at('source'), 'a norm requires its source (got a missing cell)');
+      valid = false;
+    }
+    const key = `${measureId}.${subscale ?? ''}`;
+    if (seen.has(key)) {
+      problem(
+        at('measure'),
+        `a score requires at most one norm (got a second for ${subscale === null ? measureId : `${measureId}.${subscale}`})`,
+      );
+      valid = false;
+    }
+    seen.add(key);
+    if (valid) norms.push({ measure: measureId, subscale, mean, sd, source });
+  }
+  return norms;
+}
+
 /**
  * Reads a norms file: columns `measure`, `subscale` (empty for the total), `mean`, `sd` and `source`, one row
  * per score. Every problem is collected.
@@ -158,53 +221,66 @@ export function readCohortNorms(table: Table, measures: readonly CohortMeasure[]
     );
     throw new CohortDataError(problems);
   }
-  const norms: CohortNorm[] = [];
-  const seen = new Set<string>();
-  for (let row = 0; row < table.rowCount; row++) {
-    const at = (column: string) => `line ${row + 2}, column ${column}`;
-    const measureId = textCell(table, 'measure', row) ?? '';
-    const subscale = textCell(table, 'subscale', row) ?? null;
-    const mean = Number(textCell(table, 'mean', row));
-    const sd = Number(textCell(table, 'sd', row));
-    const source = textCell(table, 'source', row) ?? '';
-    const measure = measures.find((candidate) => candidate.id === measureId);
-    let valid = true;
-    if (measure === undefined) {
-      problem(
-        at('measure'),
-        `a norm requires a measure of the cohort (${measures.map((m) => m.id).join(', ')}) (got "${measureId}")`,
-      );
-      valid = false;
-    } else if (subscale !== null && !measure.subscales.some((candidate) => candidate.id === subscale)) {
-      problem(
-        at('subscale'),
-        `a norm requires a subscale of ${measureId} or an empty cell (got "${subscale}")`,
-      );
-      valid = false;
-    }
-    if (!Number.isFinite(mean)) {
-      problem(at('mean'), `a norm requires a finite mean (got "${textCell(table, 'mean', row) ?? ''}")`);
-      valid = false;
-    }
-    if (!(sd > 0) || !Number.isFinite(sd)) {
-      problem(at('sd'), `a norm requires an SD above 0 (got "${textCell(table, 'sd', row) ?? ''}")`);
-      valid = false;
-    }
-    if (source === '') {
-      problem(at('source'), 'a norm requires its source (got a missing cell)');
-      valid = false;
-    }
-    const key = `${measureId}.${subscale ?? ''}`;
-    if (seen.has(key)) {
-      problem(
-        at('measure'),
-        `a score requires at most one norm (got a second for ${subscale === null ? measureId : `${measureId}.${subscale}`})`,
-      );
-      valid = false;
-    }
-    seen.add(key);
-    if (valid) norms.push({ measure: measureId, subscale, mean, sd, source });
-  }
+  const candidates = Array.from({ length: table.rowCount }, (_, row): NormCandidate => {
+    const meanText = textCell(table, 'mean', row) ?? '';
+    const sdText = textCell(table, 'sd', row) ?? '';
+    return {
+      measureId: textCell(table, 'measure', row) ?? '',
+      subscale: textCell(table, 'subscale', row) ?? null,
+      mean: Number(textCell(table, 'mean', row)),
+      sd: Number(textCell(table, 'sd', row)),
+      source: textCell(table, 'source', row) ?? '',
+      meanText,
+      sdText,
+      at: (column) => `line ${row + 2}, column ${column}`,
+    };
+  });
+  const norms = checkNorms(candidates, measures, problem);
   if (problems.length > 0) throw new CohortDataError(problems);
   return norms;
+}
+
+/**
+ * Checks norms given as data (the trial's stored norms, an API body) exactly as {@link readCohortNorms}
+ * checks a norms file: a measure and subscale of the cohort, a finite mean, an SD above 0, a source, at most
+ * one norm per score. Problem paths read `<source>: norms[i].<field>`.
+ * @throws CohortDataError (`cohort_norms_invalid`) listing every problem.
+ * @example validateCohortNorms([{ measure: 'wellbeing', subscale: null, mean: 51, sd: 7, source: 'S' }], PLACEHOLDER_COHORT_MEASURES)
+ */
+export function validateCohortNorms(
+  norms: readonly CohortNorm[],
+  measures: readonly CohortMeasure[],
+  source = 'norms',
+): CohortNorm[] {
+  const problems: DataProblem[] = [];
+  const checked = checkNorms(
+    norms.map((norm, index) => ({
+      measureId: norm.measure,
+      subscale: norm.subscale === '' ? null : norm.subscale,
+      mean: norm.mean,
+      sd: norm.sd,
+      source: norm.source.trim(),
+      meanText: String(norm.mean),
+      sdText: String(norm.sd),
+      at: (column: string) => `norms[${index}].${column}`,
+    })),
+    measures,
+    (path, message) => problems.push({ path: `${source}: ${path}`, code: 'cohort_norms_invalid', message }),
+  );
+  if (problems.length > 0) throw new CohortDataError(problems);
+  return checked;
+}
+
+/**
+ * The norms as the CSV file {@link readCohortNorms} reads (`measure,subscale,mean,sd,source`; an empty
+ * subscale for a measure's total; numbers as JavaScript prints them, which read back exactly).
+ * @example formatCohortNormsCsv([{ measure: 'wellbeing', subscale: null, mean: 51, sd: 7, source: 'S' }])
+ * // 'measure,subscale,mean,sd,source\nwellbeing,,51,7,S\n'
+ */
+export function formatCohortNormsCsv(norms: readonly CohortNorm[]): string {
+  const cell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+  const lines = norms.map((norm) =>
+    [norm.measure, norm.subscale ?? '', String(norm.mean), String(norm.sd), norm.source].map(cell).join(','),
+  );
+  return `${['measure,subscale,mean,sd,source', ...lines].join('\n')}\n`;
 }

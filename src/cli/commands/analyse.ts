@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { analyseTrial, type EffectEstimate, type TrialAnalysis } from '../../analysis/index.ts';
+import {
+  type AnalyseTrialOptions,
+  analyseTrial,
+  type EffectEstimate,
+  PLACEHOLDER_COHORT_MEASURES,
+  readCohortNorms,
+  readCohortResponses,
+  type TrialAnalysis,
+} from '../../analysis/index.ts';
 import { renderTrialReport } from '../../report/trial-report/index.ts';
 import { parseCsv } from '../../table/index.ts';
 import { readAnalysisDataset, readSaeDataset } from '../../trial/index.ts';
@@ -14,7 +22,7 @@ import { alignTable, formatNumber, formatPValue } from '../text-table.ts';
 import { readAnalysisPlanFile, readEconomicsInputs } from './economics.ts';
 
 export const ANALYSE_USAGE =
-  'enrich analyse FILE.csv [--sae SAE.csv] [--sap plan.json] [--bootstrap 1000] [--seed 1] [--unit-costs COSTS.csv [--value-set STATES.csv --eq5d 3L|5L] [--wtp 20000,30000]] [--json OUT|-] [--html REPORT.html [--title T] [--isrctn ID]]';
+  'enrich analyse FILE.csv [--sae SAE.csv] [--sap plan.json] [--bootstrap 1000] [--seed 1] [--unit-costs COSTS.csv [--value-set STATES.csv --eq5d 3L|5L] [--wtp 20000,30000]] [--cohort QUESTIONNAIRES.csv --norms NORMS.csv] [--json OUT|-] [--html REPORT.html [--title T] [--isrctn ID]]';
 
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -80,6 +88,8 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
       'value-set': { type: 'string' },
       eq5d: { type: 'string' },
       wtp: { type: 'string' },
+      cohort: { type: 'string' },
+      norms: { type: 'string' },
     },
     ANALYSE_USAGE,
   );
@@ -93,8 +103,17 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
     ['html', htmlTarget],
     ['sae', parsed.values.sae],
     ['sap', parsed.values.sap],
+    ['cohort', parsed.values.cohort],
+    ['norms', parsed.values.norms],
   ] as const) {
     if (value === '') throw new UsageError(`--${name} requires a file name\nusage: ${ANALYSE_USAGE}`);
+  }
+  const cohortPath = parsed.values.cohort as string | undefined;
+  const normsPath = parsed.values.norms as string | undefined;
+  if ((cohortPath === undefined) !== (normsPath === undefined)) {
+    throw new UsageError(
+      `${cohortPath === undefined ? '--norms requires --cohort QUESTIONNAIRES.csv' : '--cohort requires --norms NORMS.csv'} (the wellbeing cohort is compared with its norms)\nusage: ${ANALYSE_USAGE}`,
+    );
   }
   if (resamples !== undefined && resamples > 100_000) {
     throw new UsageError(
@@ -112,6 +131,7 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
   const saeBytes = saePath === undefined ? undefined : readInputBytes(saePath, 'SAE file');
   const sae =
     saeBytes === undefined ? undefined : readSaeDataset(parseCsv(saeBytes, saePath as string), dataset);
+  const cohort = readCohortInputs(cohortPath, normsPath);
   const runDate = new Date().toISOString();
   const bar = progressBar(io, 'CACE bootstrap');
   let analysis: TrialAnalysis;
@@ -120,6 +140,7 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
       plan,
       ...(sae === undefined ? {} : { sae }),
       ...(economics === undefined ? {} : { economics }),
+      ...(cohort === undefined ? {} : { cohort }),
       provenance: {
         enrichVersion: enrichVersion(),
         inputFile: basename(file),
@@ -151,6 +172,20 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
   if (jsonTarget !== undefined) writeOutputText(jsonTarget, formatJson(analysis), 'JSON output');
   io.stdout.write(formatAnalysisText(analysis));
   return 0;
+}
+
+/** The wellbeing cohort's questionnaires and norms, read as `enrich cohort` reads them; undefined without --cohort. */
+function readCohortInputs(
+  cohortPath: string | undefined,
+  normsPath: string | undefined,
+): AnalyseTrialOptions['cohort'] {
+  if (cohortPath === undefined || normsPath === undefined) return undefined;
+  const measures = PLACEHOLDER_COHORT_MEASURES;
+  return {
+    data: readCohortResponses(parseCsv(readInputBytes(cohortPath, 'cohort file'), cohortPath), measures),
+    norms: readCohortNorms(parseCsv(readInputBytes(normsPath, 'norms file'), normsPath), measures),
+    measures,
+  };
 }
 
 function ratio(
@@ -239,6 +274,15 @@ export function formatAnalysisText(analysis: TrialAnalysis): string {
     lines.push(
       '',
       `Serious adverse events: ${reference} ${sae.events[reference]} events in ${sae.participants[reference]?.count} participants, ${treated} ${sae.events[treated]} events in ${sae.participants[treated]?.count} participants`,
+    );
+  }
+  if (analysis.cohort !== undefined) {
+    const participants = analysis.cohort.participants.map(
+      (entry) => `T${entry.timepoint} ${entry.suppressed === null ? entry.n : '<5'}`,
+    );
+    lines.push(
+      '',
+      `Peer worker wellbeing cohort: ${participants.join(', ')} peer workers (aggregates under ${analysis.cohort.minimumGroupSize} suppressed; every number in --json and --html)`,
     );
   }
   const warnings = [

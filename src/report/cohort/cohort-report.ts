@@ -73,16 +73,10 @@ function scoreTable(score: CohortScoreSummary, index: number): string {
   });
 }
 
-/**
- * The peer worker wellbeing cohort as one standalone HTML page (a string): one table per measure and
- * subscale (n, mean (SD), range per timepoint; change from T1 by paired t-test with Cohen's d_z; difference
- * from the configured norm by one-sample t-test). Aggregates over fewer than 5 peer workers show as
- * "<5 (suppressed)"; the page, like the analysis, holds no individual answer.
- * @example renderCohortReport(analysis, { inputFile, inputSha256, normsFile, generatedAt, enrichVersion })
- */
-export function renderCohortReport(analysis: CohortAnalysis, options: CohortReportOptions): string {
+/** The cohort's numbers and methods in words, and the placeholder caution (HTML paragraphs). */
+function cohortOverview(analysis: CohortAnalysis): string {
   const placeholders = analysis.measures.filter((measure) => measure.note?.startsWith('Placeholder'));
-  const intro = [
+  return [
     paragraph(
       `Questionnaires at T1 (after training), T2 (4 months) and T3 (12 months): ${analysis.participants.map((entry) => `T${entry.timepoint} ${entry.suppressed === null ? entry.n : SUPPRESSED}`).join(', ')} peer workers. Aggregates over fewer than ${analysis.minimumGroupSize} people are suppressed; no individual's answers are shown.`,
     ),
@@ -95,6 +89,31 @@ export function renderCohortReport(analysis: CohortAnalysis, options: CohortRepo
       "Change from T1: paired t-test over peer workers with both scores; effect size Cohen's d_z = mean change / SD of the changes. Norm comparison: one-sample t-test of the timepoint mean against the norm mean; standardised difference = difference / norm SD (in the JSON output).",
     ),
   ].join('\n');
+}
+
+/** One table per measure and subscale (HTML). */
+function cohortScoreTables(analysis: CohortAnalysis): string {
+  return analysis.scores.map(scoreTable).join('\n');
+}
+
+/**
+ * The body of a "Peer worker wellbeing cohort" section (HTML; the caller adds the heading): the cohort's
+ * numbers per timepoint, the methods in words, and one table per measure and subscale, as the standalone
+ * cohort report prints them. The trial report (`enrich analyse --cohort`) uses it.
+ * @example cohortSection(analyseCohort(scores, norms, PLACEHOLDER_COHORT_MEASURES))
+ */
+export function cohortSection(analysis: CohortAnalysis): string {
+  return `${cohortOverview(analysis)}\n${cohortScoreTables(analysis)}`;
+}
+
+/**
+ * The peer worker wellbeing cohort as one standalone HTML page (a string): one table per measure and
+ * subscale (n, mean (SD), range per timepoint; change from T1 by paired t-test with Cohen's d_z; difference
+ * from the configured norm by one-sample t-test). Aggregates over fewer than 5 peer workers show as
+ * "<5 (suppressed)"; the page, like the analysis, holds no individual answer.
+ * @example renderCohortReport(analysis, { inputFile, inputSha256, normsFile, generatedAt, enrichVersion })
+ */
+export function renderCohortReport(analysis: CohortAnalysis, options: CohortReportOptions): string {
   return standalonePage({
     title: options.title ?? 'Peer worker wellbeing cohort',
     enrichVersion: options.enrichVersion,
@@ -105,12 +124,8 @@ export function renderCohortReport(analysis: CohortAnalysis, options: CohortRepo
       ['Generated', `${options.generatedAt} by enrich ${options.enrichVersion}`],
     ],
     sections: [
-      { id: 'cohort-overview', heading: 'Cohort and methods', html: intro },
-      {
-        id: 'cohort-scores',
-        heading: 'Measures over time',
-        html: analysis.scores.map(scoreTable).join('\n'),
-      },
+      { id: 'cohort-overview', heading: 'Cohort and methods', html: cohortOverview(analysis) },
+      { id: 'cohort-scores', heading: 'Measures over time', html: cohortScoreTables(analysis) },
     ],
     footer: `Produced by enrich ${options.enrichVersion} from ${options.inputFile} on ${options.generatedAt}. Every number in this report is also in the output of enrich cohort --json.`,
   });

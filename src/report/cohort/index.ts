@@ -1,1 +1,1 @@
-export { type CohortReportOptions, renderCohortReport } from './cohort-report.ts';
+export { type CohortReportOptions, cohortSection, renderCohortReport } from './cohort-report.ts';

@@ -7,6 +7,7 @@ import type {
   TrialAnalysis,
 } from '../../analysis/trial-analysis-types.ts';
 import type { KaplanMeierResult } from '../../stats/index.ts';
+import { cohortSection } from '../cohort/cohort-report.ts';
 import { consortDiagram } from './consort-diagram.ts';
 import { economicEvaluationSection } from './economic-evaluation-section.ts';
 import { engagementPredictorsTable } from './engagement-predictors-table.ts';
@@ -100,11 +101,15 @@ const SECTIONS = [
   { id: 'engagement', heading: 'Engagement with peer support', major: true },
   { id: 'safety', heading: 'Serious adverse events', major: false },
   { id: 'economics', heading: 'Economic evaluation', major: true },
+  { id: 'cohort', heading: 'Peer worker wellbeing cohort', major: true },
   { id: 'methods', heading: 'Statistical methods', major: false },
 ] as const;
 
-/** Sections shown only when the analysis has them (the economic evaluation, with `--unit-costs`). */
-const OPTIONAL_SECTIONS: readonly string[] = ['economics'];
+/**
+ * Sections shown only when the analysis has them (the economic evaluation, with `--unit-costs`; the
+ * wellbeing cohort, with `--cohort`).
+ */
+const OPTIONAL_SECTIONS: readonly string[] = ['economics', 'cohort'];
 
 /** The section ids of the report, in order (for tests and links); optional sections are left out. */
 export const TRIAL_REPORT_SECTIONS: readonly string[] = SECTIONS.map((section) => section.id).filter(
@@ -144,9 +149,14 @@ export function renderTrialReport(analysis: TrialAnalysis, options: TrialReportO
       analysis.economics === undefined
         ? ''
         : economicEvaluationSection(analysis.economics, [context.intervention, context.reference]),
+    cohort: analysis.cohort === undefined ? '' : cohortSection(analysis.cohort),
     methods: methodsSection(context),
   };
-  const shown = SECTIONS.filter((section) => section.id !== 'economics' || analysis.economics !== undefined);
+  const shown = SECTIONS.filter(
+    (section) =>
+      (section.id !== 'economics' || analysis.economics !== undefined) &&
+      (section.id !== 'cohort' || analysis.cohort !== undefined),
+  );
   const sections = shown.map((section, index) => {
     const classes = [section.major ? 'major' : '', section.id === 'key-results' ? 'key-results' : '']
       .filter((name) => name !== '')
