@@ -46,6 +46,8 @@ import {
   validateServiceUseEvent,
   validateServiceUseReview,
   validateTrialConfig,
+  validateWellbeingNorms,
+  validateWellbeingPseudonymKey,
   validateWellbeingResponse,
   validateWithdrawal,
 } from '../trial/index.ts';
@@ -160,6 +162,10 @@ function recordKey(
       return { recordId: requireText(kind, record, 'ratingId'), participantId: null };
     case 'wellbeing':
       return { recordId: requireText(kind, record, 'responseId'), participantId: null };
+    case 'wellbeing_norms':
+      return { recordId: requireText(kind, record, 'normsId'), participantId: null };
+    case 'wellbeing_pseudonym_key':
+      return { recordId: requireText(kind, record, 'keyId'), participantId: null };
     case 'fidelity_index':
       // One per trial: the trial's own index replaces the shipped template.
       return { recordId: 'current', participantId: null };
@@ -262,6 +268,10 @@ function validateRecord(
       return validateFidelityRating(record);
     case 'wellbeing':
       return validateWellbeingResponse(record);
+    case 'wellbeing_norms':
+      return validateWellbeingNorms(record);
+    case 'wellbeing_pseudonym_key':
+      return validateWellbeingPseudonymKey(record);
     case 'fidelity_index':
       return validateFidelityIndex(record);
   }

@@ -11,6 +11,7 @@
  */
 
 import type { FidelityRatingRecord, WellbeingResponseRecord } from './domain/capture-records.ts';
+import type { WellbeingNormsRecord, WellbeingPseudonymKeyRecord } from './domain/wellbeing-records.ts';
 import type {
   BaselineRecord,
   ConsentRecord,
@@ -57,6 +58,8 @@ export interface StoredRecordTypes {
   readonly death: DeathRecord;
   readonly fidelity_rating: FidelityRatingRecord;
   readonly wellbeing: WellbeingResponseRecord;
+  readonly wellbeing_norms: WellbeingNormsRecord;
+  readonly wellbeing_pseudonym_key: WellbeingPseudonymKeyRecord;
   /** The trial's own fidelity index (one per trial, key `current`); the shipped template until one is saved. */
   readonly fidelity_index: FidelityIndexDefinition;
 }
@@ -80,6 +83,8 @@ export const STORED_RECORD_KINDS: readonly StoredRecordKind[] = [
   'death',
   'fidelity_rating',
   'wellbeing',
+  'wellbeing_norms',
+  'wellbeing_pseudonym_key',
   'fidelity_index',
 ];
 

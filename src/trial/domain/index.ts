@@ -9,3 +9,4 @@ export * from './redaction.ts';
 export * from './trial-config.ts';
 export * from './types.ts';
 export * from './visits.ts';
+export * from './wellbeing-records.ts';

@@ -173,8 +173,11 @@ export function redactAuditEntry<T extends AuditEntryFields>(
   entry: T,
   context: RedactionContext,
 ): T | undefined {
-  // Wellbeing answers are confidential to the peer worker: no viewer reads them in the audit trail.
-  if (entry.entity === 'wellbeing') return { ...entry, old_value: null, new_value: null };
+  // Wellbeing answers are confidential to the peer worker, and the pseudonym key is a secret: no viewer
+  // reads either in the audit trail.
+  if (entry.entity === 'wellbeing' || entry.entity === 'wellbeing_pseudonym_key') {
+    return { ...entry, old_value: null, new_value: null };
+  }
   const probe: User = { userId: '', username: '', role: user.role, sites: [] };
   if (can(probe, 'view_audit_allocations', { kind: 'trial', trialLocked: context.trialLocked })) return entry;
   if ((ALLOCATION_REVEALING_KINDS as readonly string[]).includes(entry.entity)) return undefined;
