@@ -31,11 +31,12 @@ export const DEMO_ACCOUNTS: readonly {
   { username: 'dmc', password: 'demo-dmc', role: 'dmc', sites: [] },
 ];
 
+/** The demo's sites; their peer workers' employers differ, as the fidelity analysis compares NHS and voluntary. */
 const DEMO_SITES = [
-  { siteId: 'site_1', name: 'North London' },
-  { siteId: 'site_2', name: 'West Midlands' },
-  { siteId: 'site_3', name: 'Yorkshire' },
-];
+  { siteId: 'site_1', name: 'North London', employerType: 'nhs' },
+  { siteId: 'site_2', name: 'West Midlands', employerType: 'voluntary' },
+  { siteId: 'site_3', name: 'Yorkshire', employerType: 'nhs' },
+] as const;
 
 const DAY = 86_400_000;
 const iso = (time: number) => new Date(time).toISOString().slice(0, 10);

@@ -70,6 +70,11 @@ export const SERVER_ERROR_CODES = [
     status: 409,
     when: 'an id already taken, a second randomisation, a locked trial or a stale version',
   },
+  {
+    code: 'fidelity_index_in_use',
+    status: 409,
+    when: 'a fidelity index change that removes, moves, narrows or rescales items that already have ratings',
+  },
   { code: 'participant_ineligible', status: 422, when: 'a participant who fails an eligibility rule' },
   { code: 'unprocessable', status: 422, when: 'a well-formed request the trial rules refuse' },
   { code: 'login_rate_limited', status: 429, when: 'too many failed logins for the account or the address' },

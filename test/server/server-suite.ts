@@ -93,11 +93,12 @@ export function defineServerSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDa
         assert.equal(document.openapi, '3.1.0');
         // fastify's own route table, independent of the collector that feeds the document.
         const registered = new Set<string>();
-        // Its tree: each line is a path segment under the line above it with one indent (4 characters) less.
+        // Its tree: each line is a path segment under the line above it with one indent (4 characters) less;
+        // a segment starts with "/" or, for a suffix of its parent (`/fidelity/index` -> `.json`), with ".".
         const tree = world.app.printRoutes({ commonPrefix: false });
         const stack: string[] = [];
         for (const line of tree.split('\n')) {
-          const match = /^(.*?)(\/\S*) \(([^)]+)\)/.exec(line);
+          const match = /^(.*?)([/.]\S*) \(([^)]+)\)/.exec(line);
           if (match === null) continue;
           const depth = ((match[1] as string).length - 4) / 4;
           stack.length = depth;
@@ -469,9 +470,9 @@ export function defineServerSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDa
         const sites = await world.as(manager, 'GET', '/api/trials/enrich/sites');
         assert.deepEqual(sites.json(), {
           sites: [
-            { id: 'site_1', code: 'site_1', name: 'Site site_1' },
-            { id: 'site_2', code: 'site_2', name: 'Site site_2' },
-            { id: 'site_3', code: 'site_3', name: 'Third' },
+            { id: 'site_1', code: 'site_1', name: 'Site site_1', employer_type: null },
+            { id: 'site_2', code: 'site_2', name: 'Site site_2', employer_type: null },
+            { id: 'site_3', code: 'site_3', name: 'Third', employer_type: null },
           ],
         });
       });

@@ -1,22 +1,130 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { analyseFidelity } from '../../analysis/index.ts';
+import { renderFidelityReport } from '../../report/fidelity/index.ts';
+import { parseCsv } from '../../table/index.ts';
 import {
   can,
+  DatasetError,
+  type EmployerType,
   FIDELITY_INDEX_TEMPLATE,
   FIDELITY_INFORMANTS,
   FIDELITY_RATINGS_COLUMNS,
   type FidelityIndexDefinition,
   type FidelityRatingRecord,
+  readFidelityRatings,
   type StoredRecord,
+  type TrialStore,
   type User,
+  validateFidelityIndex,
 } from '../../trial/index.ts';
 import { authorize, trialResource } from '../access.ts';
+import { API_VERSION } from '../app.ts';
 import { requireUser, type ServerContext } from '../context.ts';
-import { HttpError } from '../errors.ts';
+import { HttpError, type RequestIssue } from '../errors.ts';
 import { ID_PATTERN, reasonProperty } from '../schemas.ts';
-import { recordBody, saveVersioned, versionProperty } from '../workflow.ts';
+import { actorOf, recordBody, saveVersioned, versionProperty } from '../workflow.ts';
 
-/** The fidelity index the app rates against (the shipped template until a trial carries its own). */
+/** The index a trial rates against before its own is saved: the shipped template (placeholder items). */
 export const APP_FIDELITY_INDEX: FidelityIndexDefinition = FIDELITY_INDEX_TEMPLATE;
+
+/** A trial's fidelity index: its own (`fidelity_index` record) once saved, else the template. */
+export interface TrialFidelityIndex {
+  readonly index: FidelityIndexDefinition;
+  /** True while the trial rates against the shipped template (nothing saved yet). */
+  readonly template: boolean;
+  /** The saved record (version, who, when); undefined for the template. */
+  readonly record: StoredRecord<'fidelity_index'> | undefined;
+}
+
+/** The fidelity index a trial rates against: its saved index, or the shipped template. */
+export async function trialFidelityIndex(store: TrialStore, trialId: string): Promise<TrialFidelityIndex> {
+  const record = await store.findRecord(trialId, 'fidelity_index', 'current');
+  return record === undefined
+    ? { index: APP_FIDELITY_INDEX, template: true, record: undefined }
+    : { index: record.data, template: false, record };
+}
+
+/**
+ * Why a new index cannot replace the current one once ratings exist, one issue per problem; empty when it can.
+ * The rule: every item that has scores keeps its id, part and domain and is still asked of each informant it
+ * was rated from, and the response scale keeps its range (the stored scores mean what they meant when given).
+ * Wording (item text, anchor labels, domain labels), new items and domains, scoring, bands, the disagreement
+ * threshold and the name, version and note may change.
+ */
+export function indexChangeConflicts(
+  current: FidelityIndexDefinition,
+  next: FidelityIndexDefinition,
+  ratings: readonly StoredRecord<'fidelity_rating'>[],
+): RequestIssue[] {
+  const ratedFrom = new Map<string, Set<string>>();
+  for (const { data } of ratings) {
+    for (const item of Object.keys(data.scores)) {
+      const informants = ratedFrom.get(item) ?? new Set<string>();
+      informants.add(data.informant);
+      ratedFrom.set(item, informants);
+    }
+  }
+  if (ratedFrom.size === 0) return [];
+  const code = 'fidelity_index_in_use';
+  const issues: RequestIssue[] = [];
+  const rated = [...ratedFrom.keys()].sort();
+  if (current.scale.minimum !== next.scale.minimum || current.scale.maximum !== next.scale.maximum) {
+    issues.push({
+      path: 'index.scale',
+      code,
+      message: `the scale ${current.scale.minimum}-${current.scale.maximum} requires no change while items have ratings (got ${next.scale.minimum}-${next.scale.maximum}; rated items ${rated.join(', ')})`,
+    });
+  }
+  const nextItems = new Map(next.items.map((item) => [item.id, item]));
+  const currentItems = new Map(current.items.map((item) => [item.id, item]));
+  const removed = rated.filter((id) => !nextItems.has(id));
+  if (removed.length > 0) {
+    issues.push({
+      path: 'index.items',
+      code,
+      message: `items with ratings require to stay in the index (got ${removed.join(', ')} removed)`,
+    });
+  }
+  for (const id of rated) {
+    const before = currentItems.get(id);
+    const after = nextItems.get(id);
+    if (after === undefined) continue;
+    if (before !== undefined && (before.part !== after.part || before.domain !== after.domain)) {
+      issues.push({
+        path: `index.items.${id}`,
+        code,
+        message: `item "${id}" has ratings and requires its part and domain (${before.part}, ${before.domain}) unchanged (got ${after.part}, ${after.domain})`,
+      });
+    }
+    const missing = [...(ratedFrom.get(id) ?? [])].filter(
+      (informant) => !(after.informants as readonly string[]).includes(informant),
+    );
+    if (missing.length > 0) {
+      issues.push({
+        path: `index.items.${id}.informants`,
+        code,
+        message: `item "${id}" has ratings from ${missing.join(', ')} interviews and requires those informants (got ${after.informants.join(', ')})`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** A site's employer type from the trial's sites (`undefined` when unknown or unset). */
+type SiteEmployers = ReadonlyMap<string, EmployerType>;
+
+async function siteEmployers(store: TrialStore, trialId: string): Promise<SiteEmployers> {
+  const sites = await store.listSites(trialId);
+  const map = new Map<string, EmployerType>();
+  for (const site of sites) if (site.employerType !== undefined) map.set(site.siteId, site.employerType);
+  return map;
+}
+
+/** The employer type of a rating: the site's (it belongs to the site), else the one entered with the rating. */
+function employerOf(data: FidelityRatingRecord, employers: SiteEmployers): EmployerType {
+  return employers.get(data.site) ?? data.employerType;
+}
 
 const interviewParams = {
   type: 'object',
@@ -41,7 +149,7 @@ const scoresSchema = {
 
 interface RatingBody {
   site: string;
-  employer_type: 'nhs' | 'voluntary';
+  employer_type?: 'nhs' | 'voluntary';
   timepoint: 1 | 2 | 3;
   informant: FidelityRatingRecord['informant'];
   scores: Record<string, number>;
@@ -66,7 +174,7 @@ function checkScores(
   scores: Record<string, number>,
   informant: string,
   required: boolean,
-  index: FidelityIndexDefinition = APP_FIDELITY_INDEX,
+  index: FidelityIndexDefinition,
 ): void {
   const items = itemsFor(informant, index);
   const ids = new Set(items.map((item) => item.id));
@@ -119,7 +227,7 @@ function groupByInterview(
 export function disagreementsOf(
   first: Readonly<Record<string, number>>,
   second: Readonly<Record<string, number>>,
-  index: FidelityIndexDefinition = APP_FIDELITY_INDEX,
+  index: FidelityIndexDefinition,
 ): { item: string; scores: [number, number] }[] {
   const result: { item: string; scores: [number, number] }[] = [];
   for (const item of index.items) {
@@ -132,13 +240,13 @@ export function disagreementsOf(
   return result;
 }
 
-function interviewSummary(interview: InterviewRatings, user: User) {
+function interviewSummary(interview: InterviewRatings, user: User, employers: SiteEmployers) {
   const first = interview.independent[0] ?? interview.consensus;
   const mine = interview.independent.find((record) => record.data.raterId === user.userId);
   return {
     interview_id: interview.interviewId,
     site: first?.data.site ?? null,
-    employer_type: first?.data.employerType ?? null,
+    employer_type: first === undefined ? null : employerOf(first.data, employers),
     timepoint: first?.data.timepoint ?? null,
     informant: first?.data.informant ?? null,
     ratings: interview.independent.length,
@@ -164,9 +272,15 @@ function csvCell(value: string | number): string {
 
 /**
  * The ratings file of docs/reference/fidelity-index.md (one row per rater x interview x item; consensus rows
- * with `consensus` 1), in a stable order: interview, independent ratings by rater, then consensus.
+ * with `consensus` 1), in a stable order: interview, independent ratings by rater, then consensus; items in
+ * the order of the trial's index. `employer_type` is the site's (sites screen) where it is set, else the one
+ * entered with the rating.
  */
-export function fidelityRatingsCsv(records: readonly StoredRecord<'fidelity_rating'>[]): string {
+export function fidelityRatingsCsv(
+  records: readonly StoredRecord<'fidelity_rating'>[],
+  index: FidelityIndexDefinition,
+  employers: SiteEmployers = new Map(),
+): string {
   const lines = [FIDELITY_RATINGS_COLUMNS.join(',')];
   const sorted = [...records].sort(
     (a, b) =>
@@ -175,13 +289,13 @@ export function fidelityRatingsCsv(records: readonly StoredRecord<'fidelity_rati
       a.data.raterId.localeCompare(b.data.raterId),
   );
   for (const { data } of sorted) {
-    for (const item of APP_FIDELITY_INDEX.items) {
+    for (const item of index.items) {
       const score = data.scores[item.id];
       if (score === undefined) continue;
       const row: Record<string, string | number> = {
         interview_id: data.interviewId,
         site: data.site,
-        employer_type: data.employerType,
+        employer_type: employerOf(data, employers),
         timepoint: data.timepoint,
         informant: data.informant,
         rater: data.raterId,
@@ -216,6 +330,14 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
     );
   };
 
+  /** The ratings file of a trial on its index, employer types from its sites. */
+  const ratingsCsvOf = async (trialId: string) =>
+    fidelityRatingsCsv(
+      await store.listRecords(trialId, 'fidelity_rating'),
+      (await trialFidelityIndex(store, trialId)).index,
+      await siteEmployers(store, trialId),
+    );
+
   /** Raters and the consensus role read at any time (read-only after the lock); export roles too. */
   const mayRead = (user: User, locked: boolean) => {
     const open = { kind: 'trial', trialLocked: false } as const;
@@ -236,7 +358,94 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
       const user = requireUser(request);
       const trial = await store.getTrial(request.params.trialId);
       mayRead(user, trial.lockedAt !== undefined);
-      return { index: APP_FIDELITY_INDEX, informants: [...FIDELITY_INFORMANTS] };
+      const current = await trialFidelityIndex(store, trial.trialId);
+      const ratings = await store.listRecords(trial.trialId, 'fidelity_rating');
+      const rated = new Set(ratings.flatMap((record) => Object.keys(record.data.scores)));
+      return {
+        index: current.index,
+        informants: [...FIDELITY_INFORMANTS],
+        template: current.template,
+        version: current.record?.version ?? 0,
+        updated_at: current.record?.updatedAt ?? null,
+        updated_by: current.record?.updatedBy ?? null,
+        rated_items: current.index.items.filter((item) => rated.has(item.id)).map((item) => item.id),
+      };
+    },
+  );
+
+  app.put<{ Params: { trialId: string }; Body: { index: unknown; version?: number; reason?: string } }>(
+    '/api/trials/:trialId/fidelity/index',
+    {
+      schema: {
+        summary:
+          "Save the trial's own fidelity index (replacing the template); once items have ratings, they cannot be removed, moved to another part or domain, lose an informant they were rated from, or be rescaled",
+        description:
+          'Every problem of the index at once (422 fidelity_index_invalid); a change that breaks rated items: 409 fidelity_index_in_use naming the items. The first save needs no version; a change needs the current version and a reason (audited per changed field).',
+        tags: ['fidelity'],
+        params: trialOnlyParams,
+        body: {
+          type: 'object',
+          required: ['index'],
+          additionalProperties: false,
+          properties: { index: { type: 'object' }, version: versionProperty, reason: reasonProperty },
+        },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      authorize(user, 'manage_fidelity_index', trialResource(trial));
+      const next = validateFidelityIndex(request.body.index, 'index');
+      const current = await trialFidelityIndex(store, trial.trialId);
+      const issues = indexChangeConflicts(
+        current.index,
+        next,
+        await store.listRecords(trial.trialId, 'fidelity_rating'),
+      );
+      if (issues.length > 0) {
+        throw new HttpError(
+          409,
+          'fidelity_index_in_use',
+          `a change to the fidelity index requires the rated items to keep their meaning (got ${issues.length} problem${issues.length === 1 ? '' : 's'}: ${issues.map((issue) => issue.message).join('; ')})`,
+          { issues },
+        );
+      }
+      const stored = await store.saveRecord(trial.trialId, 'fidelity_index', next, {
+        actor: actorOf(user),
+        expectedVersion: request.body.version ?? 0,
+        ...(request.body.reason === undefined ? {} : { reason: request.body.reason }),
+      });
+      return {
+        index: stored.data,
+        template: false,
+        version: stored.version,
+        updated_at: stored.updatedAt,
+        updated_by: stored.updatedBy,
+      };
+    },
+  );
+
+  app.get<{ Params: { trialId: string } }>(
+    '/api/trials/:trialId/fidelity/index.json',
+    {
+      schema: {
+        summary: "The trial's fidelity index as a file, for enrich fidelity RATINGS.csv --index INDEX.json",
+        tags: ['fidelity'],
+        params: trialOnlyParams,
+        response: {
+          200: { description: 'JSON', content: { 'application/json': { schema: { type: 'object' } } } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      mayRead(user, trial.lockedAt !== undefined);
+      const { index } = await trialFidelityIndex(store, trial.trialId);
+      return reply
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${trial.trialId}-fidelity-index.json"`)
+        .send(`${JSON.stringify(index, null, 2)}\n`);
     },
   );
 
@@ -255,10 +464,11 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
       const trial = await store.getTrial(request.params.trialId);
       mayRead(user, trial.lockedAt !== undefined);
       const interviews = groupByInterview(await store.listRecords(trial.trialId, 'fidelity_rating'));
+      const employers = await siteEmployers(store, trial.trialId);
       return {
         interviews: [...interviews.values()]
           .sort((a, b) => a.interviewId.localeCompare(b.interviewId))
-          .map((interview) => interviewSummary(interview, user)),
+          .map((interview) => interviewSummary(interview, user, employers)),
       };
     },
   );
@@ -279,17 +489,19 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
       const locked = trial.lockedAt !== undefined;
       mayRead(user, locked);
       const interview = await loadInterview(trial.trialId, request.params.interviewId);
+      const { index } = await trialFidelityIndex(store, trial.trialId);
+      const employers = await siteEmployers(store, trial.trialId);
       const all = seesAll(user, interview, locked);
       const visible = interview.independent.filter((record) => all || record.data.raterId === user.userId);
       const [first, second] = interview.independent;
       const bothIn = first !== undefined && second !== undefined;
       return {
-        ...interviewSummary(interview, user),
+        ...interviewSummary(interview, user, employers),
         ratings_visible: all,
         independent: visible.map((record) => recordBody(record)),
         disagreements:
           all && bothIn
-            ? disagreementsOf(first.data.scores, second.data.scores).map((entry) => ({
+            ? disagreementsOf(first.data.scores, second.data.scores, index).map((entry) => ({
                 item: entry.item,
                 scores: entry.scores,
               }))
@@ -304,12 +516,14 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
     {
       schema: {
         summary:
-          'Submit your independent scores of an interview (every item asked of its informant); at most two raters per interview; a submitted rating cannot change',
+          "Submit your independent scores of an interview (every item asked of its informant, on the trial's index); at most two raters per interview; a submitted rating cannot change",
+        description:
+          "The site must be one of the trial's sites. employer_type is optional: it is taken from the site (sites screen); given, it must match the site's, and it is required only for a site without one (422 if neither).",
         tags: ['fidelity'],
         params: interviewParams,
         body: {
           type: 'object',
-          required: ['site', 'employer_type', 'timepoint', 'informant', 'scores'],
+          required: ['site', 'timepoint', 'informant', 'scores'],
           additionalProperties: false,
           properties: {
             site: { type: 'string', pattern: ID_PATTERN },
@@ -344,11 +558,39 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
           `a fidelity rating requires fewer than two independent ratings of interview "${interviewId}" (got 2)`,
         );
       }
+      const sites = await store.listSites(trial.trialId);
+      const site = sites.find((entry) => entry.siteId === body.site);
+      if (site === undefined) {
+        throw new HttpError(
+          422,
+          'unprocessable',
+          `a fidelity rating requires a site of trial "${trial.trialId}" (got "${body.site}"; sites: ${sites.map((entry) => entry.siteId).join(', ') || 'none'})`,
+        );
+      }
+      if (
+        site.employerType !== undefined &&
+        body.employer_type !== undefined &&
+        body.employer_type !== site.employerType
+      ) {
+        throw new HttpError(
+          422,
+          'unprocessable',
+          `a fidelity rating requires the employer type of site "${site.siteId}", ${site.employerType} (got ${body.employer_type}; change it on the sites screen if it is wrong)`,
+        );
+      }
+      const employerType = site.employerType ?? body.employer_type;
+      if (employerType === undefined) {
+        throw new HttpError(
+          422,
+          'unprocessable',
+          `a fidelity rating requires an employer type (nhs or voluntary): site "${site.siteId}" has none set and the rating gives none (got neither; set it on the sites screen)`,
+        );
+      }
       const known = interview.independent[0]?.data;
       if (
         known !== undefined &&
         (known.site !== body.site ||
-          known.employerType !== body.employer_type ||
+          (site.employerType === undefined && known.employerType !== employerType) ||
           known.timepoint !== body.timepoint ||
           known.informant !== body.informant)
       ) {
@@ -358,12 +600,12 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
           `a fidelity rating requires the interview's site, employer type, timepoint and informant as first entered (got different ones for "${interviewId}")`,
         );
       }
-      checkScores(body.scores, body.informant, true);
+      checkScores(body.scores, body.informant, true, (await trialFidelityIndex(store, trial.trialId)).index);
       const record: FidelityRatingRecord = {
         ratingId: `${interviewId}/${user.userId}`,
         interviewId,
         site: body.site,
-        employerType: body.employer_type,
+        employerType,
         timepoint: body.timepoint,
         informant: body.informant,
         raterId: user.userId,
@@ -391,27 +633,29 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
       const trial = await store.getTrial(request.params.trialId);
       authorize(user, 'fidelity_consensus', trialResource(trial));
       const interviews = groupByInterview(await store.listRecords(trial.trialId, 'fidelity_rating'));
+      const { index } = await trialFidelityIndex(store, trial.trialId);
+      const employers = await siteEmployers(store, trial.trialId);
       const result = [];
       for (const interview of [...interviews.values()].sort((a, b) =>
         a.interviewId.localeCompare(b.interviewId),
       )) {
         const [first, second] = interview.independent;
         if (first === undefined || second === undefined) continue;
-        const items = disagreementsOf(first.data.scores, second.data.scores);
+        const items = disagreementsOf(first.data.scores, second.data.scores, index);
         if (items.length === 0) continue;
         result.push({
-          ...interviewSummary(interview, user),
+          ...interviewSummary(interview, user, employers),
           raters: [first.data.raterId, second.data.raterId],
           items: items.map((entry) => ({
             item: entry.item,
-            text: APP_FIDELITY_INDEX.items.find((item) => item.id === entry.item)?.text ?? entry.item,
+            text: index.items.find((item) => item.id === entry.item)?.text ?? entry.item,
             scores: entry.scores,
             consensus_score: interview.consensus?.data.scores[entry.item] ?? null,
           })),
           consensus_version: interview.consensus?.version ?? null,
         });
       }
-      return { threshold: APP_FIDELITY_INDEX.disagreementThreshold, interviews: result };
+      return { threshold: index.disagreementThreshold, interviews: result };
     },
   );
 
@@ -445,8 +689,9 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
           `a consensus score requires two independent ratings of interview "${interviewId}" (got ${interview.independent.length})`,
         );
       }
-      checkScores(request.body.scores, first.data.informant, false);
-      const missing = disagreementsOf(first.data.scores, second.data.scores)
+      const { index } = await trialFidelityIndex(store, trial.trialId);
+      checkScores(request.body.scores, first.data.informant, false, index);
+      const missing = disagreementsOf(first.data.scores, second.data.scores, index)
         .map((entry) => entry.item)
         .filter((item) => request.body.scores[item] === undefined);
       if (missing.length > 0) {
@@ -483,11 +728,61 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
       const user = requireUser(request);
       const trial = await store.getTrial(request.params.trialId);
       authorize(user, 'export_fidelity', trialResource(trial));
-      const csv = fidelityRatingsCsv(await store.listRecords(trial.trialId, 'fidelity_rating'));
+      const csv = await ratingsCsvOf(trial.trialId);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="${trial.trialId}-fidelity-ratings.csv"`)
         .send(csv);
     },
   );
+
+  app.get<{ Params: { trialId: string } }>(
+    '/api/trials/:trialId/fidelity/report.html',
+    {
+      schema: {
+        summary:
+          "The fidelity report (HTML) of the in-app ratings on the trial's index: scores per site and timepoint, set-up vs delivery, NHS vs voluntary, inter-rater reliability, internal consistency",
+        description:
+          'The report `enrich fidelity ratings.csv --index index.json --html` makes from GET .../fidelity/ratings.csv and .../fidelity/index.json. 422 with an HTML page listing the problems when the ratings cannot be analysed (e.g. none yet).',
+        tags: ['fidelity'],
+        params: trialOnlyParams,
+        response: { 200: { description: 'HTML', content: { 'text/html': { schema: { type: 'string' } } } } },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      authorize(user, 'export_fidelity', trialResource(trial));
+      const { index } = await trialFidelityIndex(store, trial.trialId);
+      const csv = await ratingsCsvOf(trial.trialId);
+      const inputFile = `${trial.trialId}-fidelity-ratings.csv`;
+      let html: string;
+      try {
+        const ratings = readFidelityRatings(parseCsv(new TextEncoder().encode(csv), inputFile), index);
+        html = renderFidelityReport(analyseFidelity(index, ratings), {
+          inputFile,
+          inputSha256: createHash('sha256').update(csv, 'utf8').digest('hex'),
+          generatedAt: context.clock().toISOString(),
+          enrichVersion: API_VERSION,
+          title: `Fidelity report: ${trial.config.title}`,
+        });
+      } catch (error) {
+        if (!(error instanceof DatasetError)) throw error;
+        return reply
+          .status(422)
+          .header('content-type', 'text/html; charset=utf-8')
+          .send(notAnalysablePage(error));
+      }
+      return reply.header('content-type', 'text/html; charset=utf-8').send(html);
+    },
+  );
+}
+
+const escapeHtml = (text: string) =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+
+/** The page a browser tab shows when the ratings cannot be analysed yet (e.g. no rating). */
+function notAnalysablePage(error: DatasetError): string {
+  const items = error.problems.map((problem) => `<li>${escapeHtml(problem.message)}</li>`).join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fidelity report not available</title></head><body><h1>The fidelity report cannot be made from these ratings yet</h1><p>The fidelity analysis refused the ratings (error ${escapeHtml(error.code)}):</p><ul>${items}</ul></body></html>`;
 }
