@@ -10,3 +10,4 @@ export * from './participant-view.ts';
 export * from './schemas.ts';
 export * from './secrets.ts';
 export * from './web-app.ts';
+export * from './wellbeing-export.ts';

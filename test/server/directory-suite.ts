@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { PLACEHOLDER_COHORT_MEASURES } from '../../src/analysis/index.ts';
 import { buildApp, DEMO_ACCOUNTS, DEMO_TRIAL_ID, seedDemoTrial } from '../../src/server/index.ts';
 import { openTrialStore } from '../../src/storage/index.ts';
 import { can, createSeededRandom, type TrialStore } from '../../src/trial/index.ts';
@@ -289,6 +290,32 @@ export function defineDirectorySuite(dialect: 'sqlite' | 'postgres', fresh: Fres
           );
         }
       }
+      // Six peer workers complete the T1 wellbeing questionnaire in the app (none at T2, T3: suppressed).
+      for (let index = 0; index < 6; index++) {
+        const worker = await store.createUser(
+          { username: `report_pw${index}`, role: 'peer_worker', sites: [], password: 'own answers only' },
+          system,
+        );
+        const answers: Record<string, number> = {};
+        for (const measure of PLACEHOLDER_COHORT_MEASURES) {
+          for (const [position, item] of measure.items.entries()) {
+            answers[item.id] =
+              measure.minimum + ((index + position) % (measure.maximum - measure.minimum + 1));
+          }
+        }
+        await store.saveRecord(
+          DEMO_TRIAL_ID,
+          'wellbeing',
+          {
+            responseId: `${worker.userId}/1`,
+            workerId: worker.userId,
+            timepoint: 1,
+            answers,
+            submitted: true,
+          },
+          { actor: { userId: worker.userId, role: 'peer_worker' } },
+        );
+      }
       now = Date.UTC(2024, 9, 1, 12, 0, 0);
       app = await buildApp({ store, clock: () => new Date(now), random: createSeededRandom(99) });
       for (const account of DEMO_ACCOUNTS) {
@@ -337,6 +364,10 @@ export function defineDirectorySuite(dialect: 'sqlite' | 'postgres', fresh: Fres
       const trial = await store.getTrial(DEMO_TRIAL_ID);
       assert.ok(response.body.includes(`<title>Trial report: ${trial.config.title}</title>`));
       assert.ok(response.body.includes('1000'));
+      // The in-app wellbeing questionnaires: the cohort section, T1 of 6 shown, T2 and T3 suppressed.
+      assert.match(response.body, /<h2 id="cohort-heading">\d+\. Peer worker wellbeing cohort<\/h2>/);
+      assert.ok(response.body.includes('T1 6, T2 &lt;5 (suppressed), T3 &lt;5 (suppressed) peer workers'));
+      assert.ok(response.body.includes('<table id="cohort-score-0">'));
       const refused = await get('researcher');
       assert.equal(refused.statusCode, 403, refused.body);
     });

@@ -1,21 +1,30 @@
 import type { FastifyInstance } from 'fastify';
 import {
   analyseCohort,
+  type CohortNorm,
   type CohortScores,
+  formatCohortNormsCsv,
   PLACEHOLDER_COHORT_MEASURES,
+  validateCohortNorms,
 } from '../../analysis/cohort/index.ts';
 import {
+  can,
   type InstrumentDefinition,
   InstrumentResponseError,
   type StoredRecord,
   scoreInstrument,
+  type Trial,
+  type TrialStore,
+  type User,
+  WELLBEING_TRIAL_RECORD_ID,
   type WellbeingResponseRecord,
 } from '../../trial/index.ts';
 import { authorize, trialResource } from '../access.ts';
 import { requireUser, type ServerContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { ID_PATTERN, reasonProperty } from '../schemas.ts';
-import { saveVersioned, versionProperty } from '../workflow.ts';
+import { ensureWellbeingPseudonymKey, exportWellbeingCsv } from '../wellbeing-export.ts';
+import { actorOf, saveVersioned, toSnake, versionProperty } from '../workflow.ts';
 
 /** The questionnaire's measures (placeholders until the licensed measures replace them). */
 export const WELLBEING_MEASURES = PLACEHOLDER_COHORT_MEASURES;
@@ -66,6 +75,61 @@ export function wellbeingCohortScores(records: readonly StoredRecord<'wellbeing'
       return { worker: record.data.workerId, timepoint: record.data.timepoint, scores };
     });
   return { source: 'wellbeing questionnaires', rows };
+}
+
+/** The trial's stored norms (empty until the trial manager sets them) and the record's version. */
+export async function wellbeingNormsOf(
+  store: TrialStore,
+  trialId: string,
+): Promise<{ norms: CohortNorm[]; stored: StoredRecord<'wellbeing_norms'> | undefined }> {
+  const stored = await store.findRecord(trialId, 'wellbeing_norms', WELLBEING_TRIAL_RECORD_ID);
+  return { norms: stored === undefined ? [] : [...stored.data.norms], stored };
+}
+
+/** The norms may be read by whoever sees the aggregates, sets the norms or exports the questionnaires. */
+function authorizeNormsRead(user: User, trial: Trial): void {
+  const resource = trialResource(trial);
+  const actions = ['view_wellbeing_aggregate', 'manage_wellbeing_norms', 'export_wellbeing'] as const;
+  if (actions.some((action) => can(user, action, resource))) return;
+  authorize(user, 'view_wellbeing_aggregate', resource);
+}
+
+/** The scores a norm can be set for: each measure's total and its subscales. */
+const NORM_SCORES = WELLBEING_MEASURES.flatMap((measure) => [
+  { measure: measure.id, subscale: null as string | null, label: measure.name },
+  ...measure.subscales.map((subscale) => ({
+    measure: measure.id,
+    subscale: subscale.id as string | null,
+    label: `${measure.name}: ${subscale.label}`,
+  })),
+]);
+
+function normsBody(norms: readonly CohortNorm[], stored: StoredRecord<'wellbeing_norms'> | undefined) {
+  return {
+    norms,
+    scores: NORM_SCORES,
+    version: stored?.version ?? null,
+    updated_at: stored?.updatedAt ?? null,
+  };
+}
+
+const normProperties = {
+  type: 'object',
+  required: ['measure', 'subscale', 'mean', 'sd', 'source'],
+  additionalProperties: false,
+  properties: {
+    measure: { type: 'string', minLength: 1, maxLength: 64 },
+    subscale: { type: ['string', 'null'], maxLength: 64 },
+    mean: { type: 'number' },
+    sd: { type: 'number' },
+    source: { type: 'string', minLength: 1, maxLength: 500 },
+  },
+} as const;
+
+interface NormsBody {
+  norms: CohortNorm[];
+  version?: number;
+  reason?: string;
 }
 
 /**
@@ -197,6 +261,8 @@ export function registerWellbeingRoutes(app: FastifyInstance, context: ServerCon
         );
       }
       const timepoint = Number(request.params.timepoint) as 1 | 2 | 3;
+      // The export's pseudonym key is made with the first questionnaire, so it exists before the lock.
+      await ensureWellbeingPseudonymKey(store, trial, actorOf(user), context.random);
       const record: WellbeingResponseRecord = {
         responseId: `${user.userId}/${timepoint}`,
         workerId: user.userId,
@@ -215,7 +281,7 @@ export function registerWellbeingRoutes(app: FastifyInstance, context: ServerCon
     {
       schema: {
         summary:
-          'Aggregates per measure and timepoint (n, mean, SD, range, change from T1); suppressed under 5 people; no individual answer or id',
+          "Aggregates per measure and timepoint (n, mean, SD, range, change from T1, comparison with the trial's norms); suppressed under 5 people; no individual answer or id",
         tags: ['wellbeing'],
         params: trialOnlyParams,
       },
@@ -225,7 +291,8 @@ export function registerWellbeingRoutes(app: FastifyInstance, context: ServerCon
       const trial = await store.getTrial(request.params.trialId);
       authorize(user, 'view_wellbeing_aggregate', trialResource(trial));
       const records = await store.listRecords(trial.trialId, 'wellbeing');
-      const analysis = analyseCohort(wellbeingCohortScores(records), [], WELLBEING_MEASURES);
+      const { norms } = await wellbeingNormsOf(store, trial.trialId);
+      const analysis = analyseCohort(wellbeingCohortScores(records), norms, WELLBEING_MEASURES);
       return {
         minimum_group_size: analysis.minimumGroupSize,
         participants: analysis.participants,
@@ -246,8 +313,115 @@ export function registerWellbeingRoutes(app: FastifyInstance, context: ServerCon
             effect_size_dz: change.effectSizeDz,
             suppressed: change.suppressed,
           })),
+          // One-sample t-test of each timepoint's mean against the norm (null without a norm).
+          norm: toSnake(score.norm),
         })),
       };
+    },
+  );
+
+  app.get<{ Params: { trialId: string } }>(
+    '/api/trials/:trialId/wellbeing/norms',
+    {
+      schema: {
+        summary:
+          "The trial's population norms of the wellbeing measures (mean, SD, source per measure or subscale) and the scores a norm can be set for",
+        tags: ['wellbeing'],
+        params: trialOnlyParams,
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      authorizeNormsRead(user, trial);
+      const { norms, stored } = await wellbeingNormsOf(store, trial.trialId);
+      return normsBody(norms, stored);
+    },
+  );
+
+  app.put<{ Params: { trialId: string }; Body: NormsBody }>(
+    '/api/trials/:trialId/wellbeing/norms',
+    {
+      schema: {
+        summary:
+          "Set the trial's wellbeing norms (trial manager, administrator; before the lock); a change needs version and reason; audited",
+        tags: ['wellbeing'],
+        params: trialOnlyParams,
+        body: {
+          type: 'object',
+          required: ['norms'],
+          additionalProperties: false,
+          properties: {
+            norms: { type: 'array', maxItems: 100, items: normProperties },
+            version: versionProperty,
+            reason: reasonProperty,
+          },
+        },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      authorize(user, 'manage_wellbeing_norms', trialResource(trial));
+      // The checks of `enrich cohort --norms` (known measure and subscale, SD above 0, one norm per score).
+      const norms = validateCohortNorms(request.body.norms, WELLBEING_MEASURES, 'norms');
+      const stored = await saveVersioned(
+        store,
+        trial,
+        'wellbeing_norms',
+        { normsId: WELLBEING_TRIAL_RECORD_ID, norms },
+        user,
+        request.body,
+      );
+      return normsBody([...stored.data.norms], stored);
+    },
+  );
+
+  app.get<{ Params: { trialId: string } }>(
+    '/api/trials/:trialId/wellbeing/norms.csv',
+    {
+      schema: {
+        summary: "The trial's wellbeing norms as the norms file `enrich cohort --norms` reads",
+        tags: ['wellbeing'],
+        params: trialOnlyParams,
+        response: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      authorizeNormsRead(user, trial);
+      const { norms } = await wellbeingNormsOf(store, trial.trialId);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${trial.trialId}-wellbeing-norms.csv"`)
+        .send(formatCohortNormsCsv(norms));
+    },
+  );
+
+  app.get<{ Params: { trialId: string } }>(
+    '/api/trials/:trialId/exports/wellbeing.csv',
+    {
+      schema: {
+        summary:
+          'The wellbeing questionnaires as the file `enrich cohort` reads, worker ids replaced by pseudonyms; audited',
+        description:
+          "Callers allowed export_wellbeing (statistician, administrator) only. worker_id holds pw- and 16 hex digits of HMAC-SHA256 under the trial's secret key: stable across exports, not traceable to a user without the key.",
+        tags: ['exports'],
+        params: trialOnlyParams,
+        response: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } } },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      // Refuse before anything is read or made (the store function checks again).
+      authorize(user, 'export_wellbeing', trialResource(trial));
+      const exported = await exportWellbeingCsv(store, trial.trialId, user, context.random);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${trial.trialId}-wellbeing.csv"`)
+        .send(exported.csv);
     },
   );
 }
