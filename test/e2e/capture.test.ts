@@ -187,4 +187,43 @@ describe('fidelity and wellbeing capture in the browser app', { skip: skipReason
     const everything = await everythingOnPage(coordinator);
     assert.doesNotMatch(everything, /"answers"|wb1/);
   });
+
+  it('the trial manager sets a norm on the wellbeing screen; the statistician finds the pseudonymised export', async () => {
+    const manager = await open();
+    await signIn(manager, server.url, 'manager');
+    await manager.goto(`${server.url}/wellbeing/summary`);
+    await manager.getByRole('heading', { name: 'Population norms' }).waitFor();
+    await manager.getByRole('button', { name: 'Edit norms' }).click();
+    const field = (name: string) =>
+      manager.getByLabel(new RegExp(`^Placeholder wellbeing scale.*: norm ${name}$`));
+    const [mean, sd, source] = [field('mean'), field('SD'), field('source')];
+    await mean.fill('51.5');
+    await sd.fill('8.25');
+    await source.fill('e2e population survey');
+    await manager.getByRole('button', { name: 'Save norms' }).click();
+    await manager.getByRole('status').filter({ hasText: 'Norms saved' }).waitFor();
+    await manager.getByRole('cell', { name: 'e2e population survey' }).waitFor();
+    const trials = await apiGet<{ trials: { id: string }[] }>(manager, '/api/trials');
+    const trialId = trials.trials[0]?.id as string;
+    const norms = await apiGet<string>(manager, `/api/trials/${trialId}/wellbeing/norms.csv`);
+    assert.ok(norms.includes('wellbeing,,51.5,8.25,e2e population survey'), norms);
+    // The manager has no export link and the export refuses them.
+    const refused = await apiGet<{ error: { code: string } }>(
+      manager,
+      `/api/trials/${trialId}/exports/wellbeing.csv`,
+    );
+    assert.equal(refused.error.code, 'forbidden');
+
+    const statistician = await open();
+    await signIn(statistician, server.url, 'statistician');
+    await statistician.goto(`${server.url}/analysis`);
+    const link = statistician.getByRole('link', {
+      name: 'Download the pseudonymised wellbeing questionnaires (CSV)',
+    });
+    await link.waitFor();
+    assert.equal(await link.getAttribute('href'), `/api/trials/${trialId}/exports/wellbeing.csv`);
+    const csv = await apiGet<string>(statistician, `/api/trials/${trialId}/exports/wellbeing.csv`);
+    assert.match(csv, /^worker_id,timepoint,wb1,/);
+    assert.match(csv.split('\n')[1] ?? '', /^pw-[0-9a-f]{16},1,/);
+  });
 });

@@ -8,7 +8,8 @@ import { Page, Panel } from './page.tsx';
 export function AnalysisScreen(_props: { user: SessionUser }) {
   const { trial } = useTrial();
   const locked = trial.locked_at !== null;
-  const base = `/api/trials/${encodeURIComponent(trial.id)}/analysis-dataset.csv`;
+  const trialBase = `/api/trials/${encodeURIComponent(trial.id)}`;
+  const base = `${trialBase}/analysis-dataset.csv`;
   return (
     <Page title="Analysis" lead="The analysis dataset (one row per participant, as in the data dictionary).">
       {locked ? (
@@ -64,6 +65,26 @@ export function AnalysisScreen(_props: { user: SessionUser }) {
           </p>
           <pre className="code">
             <code>{`enrich analyse ${trial.id}-analysis-dataset.csv --html report.html`}</code>
+          </pre>
+        </Panel>
+        <Panel title="Peer worker wellbeing cohort">
+          <p>
+            The questionnaires peer workers completed in the app, each worker's id replaced by a pseudonym
+            that cannot be traced back without the server's key.
+          </p>
+          <p>
+            <a className="button primary" href={`${trialBase}/exports/wellbeing.csv`} download>
+              Download the pseudonymised wellbeing questionnaires (CSV)
+            </a>
+          </p>
+          <p>
+            <a className="button subtle" href={`${trialBase}/wellbeing/norms.csv`} download>
+              Download the trial's norms (CSV)
+            </a>
+          </p>
+          <p className="muted small">Every download is recorded in the audit trail. Analyse them with:</p>
+          <pre className="code">
+            <code>{`enrich cohort ${trial.id}-wellbeing.csv --norms ${trial.id}-wellbeing-norms.csv --html cohort.html`}</code>
           </pre>
         </Panel>
       </div>

@@ -43,7 +43,37 @@ interface Summary {
       maximum: number | null;
       suppressed: string | null;
     }[];
+    norm: {
+      mean: number;
+      sd: number;
+      source: string;
+      comparisons: {
+        timepoint: number;
+        n: number | null;
+        difference: number | null;
+        ci_lower: number | null;
+        ci_upper: number | null;
+        p_value: number | null;
+        standardised_difference: number | null;
+        suppressed: string | null;
+      }[];
+    } | null;
   }[];
+}
+
+interface Norm {
+  measure: string;
+  subscale: string | null;
+  mean: number;
+  sd: number;
+  source: string;
+}
+
+interface Norms {
+  readonly norms: Norm[];
+  readonly scores: { measure: string; subscale: string | null; label: string }[];
+  readonly version: number | null;
+  readonly updated_at: string | null;
 }
 
 const format = (value: number | null) =>
@@ -175,8 +205,197 @@ export function WellbeingScreen(_props: { user: SessionUser }) {
   );
 }
 
-/** Coordinators and managers: aggregates only, suppressed under 5 people. */
-export function WellbeingSummaryScreen(_props: { user: SessionUser }) {
+const pText = (value: number | null) => (value === null ? '—' : value < 0.001 ? '<0.001' : value.toFixed(3));
+
+/** The norm comparison of one score at one timepoint: difference (95% CI), p (one-sample t-test). */
+function normCell(score: Summary['scores'][number], timepoint: number): string {
+  if (score.norm === null) return 'no norm set';
+  const comparison = score.norm.comparisons.find((entry) => entry.timepoint === timepoint);
+  if (comparison === undefined) return '—';
+  if (comparison.suppressed !== null) return `withheld (${comparison.suppressed})`;
+  return `${format(comparison.difference)} (${format(comparison.ci_lower)} to ${format(comparison.ci_upper)}), p ${pText(comparison.p_value)}`;
+}
+
+const scoreKey = (measure: string, subscale: string | null) => `${measure}.${subscale ?? ''}`;
+
+/** The trial's population norms: read by everyone who sees the summary, edited by the trial manager. */
+function NormsPanel({ user, onSaved }: { user: SessionUser; onSaved: () => void }) {
+  const { trial } = useTrial();
+  const url = `/api/trials/${encodeURIComponent(trial.id)}/wellbeing/norms`;
+  const norms = useApi<Norms>(url);
+  const [editing, setEditing] = useState<Record<string, { mean: string; sd: string; source: string }> | null>(
+    null,
+  );
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(undefined);
+  const [saved, setSaved] = useState(false);
+  if (norms.error !== undefined) return <ErrorNotice error={norms.error} title="Norms not loaded" />;
+  if (norms.data === undefined) return <Loading what="the norms" />;
+  const data = norms.data;
+  const canEdit = (user.role === 'trial_manager' || user.role === 'admin') && trial.locked_at === null;
+  const normOf = (measure: string, subscale: string | null) =>
+    data.norms.find((norm) => norm.measure === measure && norm.subscale === subscale);
+  const startEditing = () => {
+    setSaved(false);
+    setError(undefined);
+    setReason('');
+    setEditing(
+      Object.fromEntries(
+        data.scores.map((score) => {
+          const norm = normOf(score.measure, score.subscale);
+          return [
+            scoreKey(score.measure, score.subscale),
+            {
+              mean: norm === undefined ? '' : String(norm.mean),
+              sd: norm === undefined ? '' : String(norm.sd),
+              source: norm?.source ?? '',
+            },
+          ];
+        }),
+      ),
+    );
+  };
+  const save = async () => {
+    if (editing === null) return;
+    setError(undefined);
+    const rows = data.scores.flatMap((score) => {
+      const row = editing[scoreKey(score.measure, score.subscale)];
+      if (row === undefined || (row.mean.trim() === '' && row.sd.trim() === '' && row.source.trim() === ''))
+        return [];
+      return [
+        {
+          measure: score.measure,
+          subscale: score.subscale,
+          mean: Number(row.mean),
+          sd: Number(row.sd),
+          source: row.source.trim(),
+        },
+      ];
+    });
+    try {
+      await api('PUT', url, {
+        norms: rows,
+        ...(data.version === null ? {} : { version: data.version, reason }),
+      });
+      setEditing(null);
+      setSaved(true);
+      norms.reload();
+      onSaved();
+    } catch (reasonError) {
+      setError(reasonError);
+    }
+  };
+  const update = (key: string, field: 'mean' | 'sd' | 'source', value: string) =>
+    setEditing((current) =>
+      current === null
+        ? current
+        : { ...current, [key]: { ...(current[key] ?? { mean: '', sd: '', source: '' }), [field]: value } },
+    );
+  return (
+    <Panel title="Population norms">
+      {saved ? (
+        <Notice kind="success" title="Norms saved">
+          <p>The comparison below uses the new norms.</p>
+        </Notice>
+      ) : null}
+      <p className="muted small">
+        Each timepoint's mean is compared with the norm by a one-sample t-test. Norms are trial data: changes
+        are recorded in the audit trail.
+      </p>
+      <table className="data-table" aria-label="Population norms">
+        <thead>
+          <tr>
+            <th scope="col">Measure</th>
+            <th scope="col" className="numeric">
+              Mean
+            </th>
+            <th scope="col" className="numeric">
+              SD
+            </th>
+            <th scope="col">Source</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.scores.map((score) => {
+            const key = scoreKey(score.measure, score.subscale);
+            const norm = normOf(score.measure, score.subscale);
+            const row = editing?.[key];
+            return (
+              <tr key={key}>
+                <th scope="row">{score.label}</th>
+                {row === undefined ? (
+                  <>
+                    <td className="numeric">{norm === undefined ? '—' : norm.mean}</td>
+                    <td className="numeric">{norm === undefined ? '—' : norm.sd}</td>
+                    <td>{norm?.source ?? 'no norm set'}</td>
+                  </>
+                ) : (
+                  <>
+                    <td className="numeric">
+                      <input
+                        aria-label={`${score.label}: norm mean`}
+                        inputMode="decimal"
+                        size={7}
+                        value={row.mean}
+                        onChange={(event) => update(key, 'mean', event.target.value)}
+                      />
+                    </td>
+                    <td className="numeric">
+                      <input
+                        aria-label={`${score.label}: norm SD`}
+                        inputMode="decimal"
+                        size={7}
+                        value={row.sd}
+                        onChange={(event) => update(key, 'sd', event.target.value)}
+                      />
+                    </td>
+                    <td>
+                      <input
+                        aria-label={`${score.label}: norm source`}
+                        value={row.source}
+                        onChange={(event) => update(key, 'source', event.target.value)}
+                      />
+                    </td>
+                  </>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {error === undefined ? null : <ErrorNotice error={error} title="Norms not saved" />}
+      {canEdit && editing === null ? (
+        <p>
+          <button type="button" className="button subtle" onClick={startEditing}>
+            Edit norms
+          </button>
+        </p>
+      ) : null}
+      {editing === null ? null : (
+        <>
+          <p className="muted small">Leave a row empty for no norm.</p>
+          {data.version === null ? null : (
+            <p>
+              <label htmlFor="norms-reason">Reason for the change</label>{' '}
+              <input id="norms-reason" value={reason} onChange={(event) => setReason(event.target.value)} />
+            </p>
+          )}
+          <p>
+            <button type="button" className="button primary" onClick={() => void save()}>
+              Save norms
+            </button>{' '}
+            <button type="button" className="button subtle" onClick={() => setEditing(null)}>
+              Cancel
+            </button>
+          </p>
+        </>
+      )}
+    </Panel>
+  );
+}
+
+/** Coordinators and managers: aggregates only, suppressed under 5 people; the norms and the comparison. */
+export function WellbeingSummaryScreen({ user }: { user: SessionUser }) {
   const { trial } = useTrial();
   const summary = useApi<Summary>(`/api/trials/${encodeURIComponent(trial.id)}/wellbeing/summary`);
   if (summary.error !== undefined) return <ErrorNotice error={summary.error} title="Not loaded" />;
@@ -212,6 +431,9 @@ export function WellbeingSummaryScreen(_props: { user: SessionUser }) {
               <th scope="col" className="numeric">
                 Range
               </th>
+              <th scope="col" className="numeric">
+                Difference from norm (95% CI), p
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -221,7 +443,7 @@ export function WellbeingSummaryScreen(_props: { user: SessionUser }) {
                   <th scope="row">{score.label}</th>
                   <td>T{entry.timepoint}</td>
                   {entry.suppressed !== null ? (
-                    <td colSpan={3}>withheld ({entry.suppressed})</td>
+                    <td colSpan={4}>withheld ({entry.suppressed})</td>
                   ) : (
                     <>
                       <td className="numeric">{format(entry.n)}</td>
@@ -231,6 +453,7 @@ export function WellbeingSummaryScreen(_props: { user: SessionUser }) {
                       <td className="numeric">
                         {format(entry.minimum)}–{format(entry.maximum)}
                       </td>
+                      <td className="numeric">{normCell(score, entry.timepoint)}</td>
                     </>
                   )}
                 </tr>
@@ -239,6 +462,7 @@ export function WellbeingSummaryScreen(_props: { user: SessionUser }) {
           </tbody>
         </table>
       </Panel>
+      <NormsPanel user={user} onSaved={summary.reload} />
     </Page>
   );
 }
