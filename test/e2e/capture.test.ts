@@ -100,7 +100,8 @@ describe('fidelity and wellbeing capture in the browser app', { skip: skipReason
     const items = index.index.items.filter((item) => item.informants.includes('peer_worker'));
     await page.getByLabel('Interview id').fill('e2e-int-1');
     await page.getByLabel('Site', { exact: true }).selectOption('site_1');
-    await page.getByLabel("Employer of the site's peer workers").selectOption('nhs');
+    // The employer type comes from the site (the demo's site_1 is NHS), not from the rater.
+    assert.equal(await page.getByLabel("Employer of the site's peer workers").textContent(), 'NHS');
     await page.getByLabel('Timepoint').selectOption('1');
     await page.getByLabel('Informant').selectOption('peer_worker');
     for (const [position, item] of items.entries()) {
@@ -154,6 +155,53 @@ describe('fidelity and wellbeing capture in the browser app', { skip: skipReason
       .filter((line) => line.startsWith('e2e-int-1,') && line.endsWith(',1'));
     assert.equal(consensusRows.length, 1);
     assert.match(consensusRows[0] as string, /,3,1$/);
+  });
+
+  it('the trial manager rewords the index, is refused removing a rated item, and opens the fidelity report', async () => {
+    const manager = await open();
+    await signIn(manager, server.url, 'manager');
+    await manager.getByRole('link', { name: 'Sites' }).click();
+    await manager.getByRole('cell', { name: 'Voluntary sector' }).waitFor();
+    await manager.getByRole('link', { name: 'Fidelity index' }).click();
+    await manager.getByRole('heading', { name: 'Fidelity index' }).waitFor();
+    await manager.getByText('This trial rates against the shipped template').waitFor();
+    const item = (id: string) => manager.getByRole('group', { name: `Item ${id}` });
+    const wording = 'Peer workers draw on their own lived experience in building trust';
+    await item('s_trusting_relationships_1').getByLabel('Item wording').fill(wording);
+    await manager.getByRole('button', { name: 'Save the index' }).click();
+    await manager.getByRole('status').filter({ hasText: 'Fidelity index saved (version 1)' }).waitFor();
+    // e2e-int-1 was rated on this item: removing it is refused, with the item named.
+    await item('s_trusting_relationships_1')
+      .getByRole('button', { name: /^Remove item/ })
+      .click();
+    await manager.getByLabel('Reason for the change').fill('replace with the published items');
+    await manager.getByRole('button', { name: 'Save the index' }).click();
+    const refusal = manager.getByRole('alert').filter({ hasText: 'cannot be removed' });
+    await refusal.getByText(/s_trusting_relationships_1 removed/).waitFor();
+    await shot(manager, 'fidelity-index');
+    const trials = await apiGet<{ trials: { id: string }[] }>(manager, '/api/trials');
+    const trialId = trials.trials[0]?.id as string;
+    const index = await apiGet<{ version: number; template: boolean; index: { items: IndexItem[] } }>(
+      manager,
+      `/api/trials/${trialId}/fidelity/index`,
+    );
+    assert.equal(index.version, 1);
+    assert.equal(index.template, false);
+    assert.equal((index.index.items[0] as IndexItem & { text: string }).text, wording);
+
+    await manager.getByRole('link', { name: 'Fidelity consensus' }).click();
+    const [report] = await Promise.all([
+      manager.context().waitForEvent('page'),
+      manager.getByRole('link', { name: 'Open the fidelity report' }).click(),
+    ]);
+    await report
+      .getByRole('heading', { name: /^Fidelity report/ })
+      .first()
+      .waitFor();
+    // The report of the in-app ratings: interview e2e-int-1 at site_1, its items scored.
+    const html = await report.content();
+    assert.match(html, /site_1/);
+    assert.match(html, /s_trusting_relationships_1/);
   });
 
   it('peer worker on a 390x844 phone completes the T1 questionnaire; the coordinator sees no answer', async () => {

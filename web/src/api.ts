@@ -158,6 +158,10 @@ export function describeError(error: unknown): string {
       return 'This participant has already been randomised.';
     case 'participant_ineligible':
       return 'Not eligible: the rules not met are listed below.';
+    case 'fidelity_index_invalid':
+      return 'The fidelity index has problems, each listed below.';
+    case 'fidelity_index_in_use':
+      return 'Items that already have ratings cannot be removed, moved or rescaled (listed below); their wording can change.';
     case 'request_invalid':
       return 'Some answers were not accepted: see the fields marked below.';
     case 'login_rate_limited':

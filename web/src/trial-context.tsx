@@ -11,11 +11,12 @@ export interface TrialSummary {
   readonly locked_at: string | null;
 }
 
-/** A recruiting site. */
+/** A recruiting site; `employer_type` (who employs its peer workers) is null until set. */
 export interface Site {
   readonly id: string;
   readonly code: string;
   readonly name: string;
+  readonly employer_type: 'nhs' | 'voluntary' | null;
 }
 
 interface TrialState {

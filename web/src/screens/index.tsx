@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import type { Role, SessionUser } from '../api.ts';
 import { AnalysisScreen } from './analysis.tsx';
 import { AuditScreen } from './audit.tsx';
-import { FidelityConsensusScreen, FidelityRatingScreen } from './fidelity.tsx';
+import { FidelityConsensusScreen, FidelityIndexScreen, FidelityRatingScreen } from './fidelity.tsx';
 import { FollowUpsScreen } from './follow-ups.tsx';
 import { LockScreen } from './lock.tsx';
 import { ParticipantScreen } from './participant-detail.tsx';
@@ -157,6 +157,12 @@ export const SCREENS: readonly Screen[] = [
     label: 'Fidelity consensus',
     roles: ['trial_manager', 'admin'],
     render: ({ user }) => <FidelityConsensusScreen user={user} />,
+  },
+  {
+    path: '/fidelity/index',
+    label: 'Fidelity index',
+    roles: ['trial_manager', 'admin'],
+    render: ({ user }) => <FidelityIndexScreen user={user} />,
   },
   {
     path: '/wellbeing',
