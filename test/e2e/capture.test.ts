@@ -162,6 +162,14 @@ describe('fidelity and wellbeing capture in the browser app', { skip: skipReason
     await signIn(manager, server.url, 'manager');
     await manager.getByRole('link', { name: 'Sites' }).click();
     await manager.getByRole('cell', { name: 'Voluntary sector' }).waitFor();
+    // The employer type of a site is changed with a reason (audited).
+    const change = manager.getByRole('form', { name: 'Change a site' });
+    await change.getByLabel('Site to change').selectOption('site_3');
+    await change.getByLabel("Peer workers' employer").selectOption('voluntary');
+    await change.getByLabel('Reason for the change').fill('service moved to a charity');
+    await change.getByRole('button', { name: 'Save the change' }).click();
+    await manager.getByRole('status').filter({ hasText: 'Site “Yorkshire” changed' }).waitFor();
+    await manager.getByRole('cell', { name: 'Voluntary sector' }).nth(1).waitFor();
     await manager.getByRole('link', { name: 'Fidelity index' }).click();
     await manager.getByRole('heading', { name: 'Fidelity index' }).waitFor();
     await manager.getByText('This trial rates against the shipped template').waitFor();
