@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertClose, assertDeepClose } from '../../../test/helpers/approx.ts';
+import { readFixture } from '../../../test/helpers/fixtures.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { cohenKappa } from './cohen-kappa.ts';
 import { ReliabilityDataError } from './errors.ts';
@@ -44,8 +45,9 @@ describe('cohenKappa against psych::cohen.kappa 2.2.9 (reference/reliability.R)'
   });
 
   it('computes the TSDoc example', () => {
-    // R: cohen.kappa(cbind(c(1, 2, 2, 1), c(1, 2, 1, 1)))$kappa
-    assertClose(cohenKappa([1, 2, 2, 1], [1, 2, 1, 1]).kappa, 0.5, { relative: 1e-14 });
+    // reference/doc-examples.R: cohen.kappa(cbind(c(1, 2, 2, 1), c(1, 2, 1, 1)))$kappa
+    const expected = readFixture<{ cases: { cohen_kappa: number } }>('doc-examples.json').cases.cohen_kappa;
+    assertClose(cohenKappa([1, 2, 2, 1], [1, 2, 1, 1]).kappa, expected, { relative: 1e-14 });
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertClose, assertDeepClose } from '../../../test/helpers/approx.ts';
+import { readFixture } from '../../../test/helpers/fixtures.ts';
 import { cronbachAlpha } from './cronbach-alpha.ts';
 import { ReliabilityDataError } from './errors.ts';
 import {
@@ -44,8 +45,10 @@ describe('cronbachAlpha against psych::alpha 2.2.9 (reference/reliability.R)', (
       { name: 'a', values: [1, 2, 3] },
       { name: 'b', values: [1, 3, 3] },
     ]);
-    // R: alpha(data.frame(a = c(1, 2, 3), b = c(1, 3, 3)))$total$raw_alpha
-    assertClose(result.rawAlpha, 0.9230769230769231, { relative: 1e-14 });
+    // reference/doc-examples.R: alpha(data.frame(a = c(1, 2, 3), b = c(1, 3, 3)))$total$raw_alpha
+    const expected = readFixture<{ cases: { cronbach_raw_alpha: number } }>('doc-examples.json').cases
+      .cronbach_raw_alpha;
+    assertClose(result.rawAlpha, expected, { relative: 1e-14 });
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertClose, assertDeepClose } from '../../../test/helpers/approx.ts';
+import { readFixture } from '../../../test/helpers/fixtures.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { ReliabilityDataError } from './errors.ts';
 import { intraclassCorrelation } from './intraclass-correlation.ts';
@@ -33,8 +34,9 @@ describe('intraclassCorrelation against psych::ICC(x, lmer = FALSE) 2.2.9 (refer
       { name: 'a', values: [1, 2, 3, 4] },
       { name: 'b', values: [1, 3, 3, 5] },
     ]);
-    // R: ICC(data.frame(a = c(1, 2, 3, 4), b = c(1, 3, 3, 5)), lmer = FALSE)$results$ICC[1]
-    assertClose(result.icc[0]?.value ?? Number.NaN, 0.8867924528301887, { relative: 1e-14 });
+    // reference/doc-examples.R: ICC(data.frame(a = c(1, 2, 3, 4), b = c(1, 3, 3, 5)), lmer = FALSE)$results$ICC[1]
+    const expected = readFixture<{ cases: { icc1: number } }>('doc-examples.json').cases.icc1;
+    assertClose(result.icc[0]?.value ?? Number.NaN, expected, { relative: 1e-14 });
   });
 });
 
