@@ -161,6 +161,17 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
       await db.schema.alterTable('sites').addColumn('employer_type', 'text').execute();
     },
   },
+  '0004_records_by_id': {
+    // Finding a record by kind and id without its trial (the API's participant ids are screening ids):
+    // the primary key (trial_id, kind, record_id) cannot serve it, so every such lookup read the whole table.
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createIndex('records_kind_id_index')
+        .on('records')
+        .columns(['kind', 'record_id'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };
