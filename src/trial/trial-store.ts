@@ -11,7 +11,6 @@
  */
 
 import type { FidelityRatingRecord, WellbeingResponseRecord } from './domain/capture-records.ts';
-import type { WellbeingNormsRecord, WellbeingPseudonymKeyRecord } from './domain/wellbeing-records.ts';
 import type {
   BaselineRecord,
   ConsentRecord,
@@ -34,6 +33,7 @@ import type {
   User,
   WithdrawalRecord,
 } from './domain/types.ts';
+import type { WellbeingNormsRecord, WellbeingPseudonymKeyRecord } from './domain/wellbeing-records.ts';
 import type { EmployerType, FidelityIndexDefinition } from './fidelity/types.ts';
 
 /** Who makes a request: a user's id and role (the audit records the id). */
