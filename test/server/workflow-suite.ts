@@ -437,10 +437,31 @@ export function defineWorkflowSuite(dialect: 'sqlite' | 'postgres', fresh: Fresh
           data_use: 'none',
         });
         assert.equal(bad.statusCode, 422);
+        const none = await as('researcher1', 'GET', `/api/participants/${usualCare}/death`);
+        assert.equal(none.statusCode, 404, none.body);
         const death = await as('researcher1', 'PUT', `/api/participants/${usualCare}/death`, {
           date_of_death: '2024-05-01',
         });
         assert.equal(death.statusCode, 200, death.body);
+        const read = await as('researcher1', 'GET', `/api/participants/${usualCare}/death`);
+        assert.equal(read.statusCode, 200, read.body);
+        assert.equal(read.json().date_of_death, '2024-05-01');
+        assert.equal(read.json().version, 1);
+        const corrected = await as('researcher1', 'PUT', `/api/participants/${usualCare}/death`, {
+          date_of_death: '2024-04-30',
+          cause: 'recorded by the coroner',
+          version: 1,
+          reason: 'date on the death certificate',
+        });
+        assert.equal(corrected.statusCode, 200, corrected.body);
+        assert.equal(corrected.json().version, 2);
+        const stale = await as('researcher1', 'PUT', `/api/participants/${usualCare}/death`, {
+          date_of_death: '2024-04-29',
+          version: 1,
+          reason: 'a stale correction',
+        });
+        assert.equal(stale.statusCode, 409, stale.body);
+        assert.equal(stale.json().error.code, 'store_version_conflict');
       });
     });
 

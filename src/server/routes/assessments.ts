@@ -709,6 +709,29 @@ export function registerAssessmentRoutes(app: FastifyInstance, context: ServerCo
       return recordBody(saved);
     },
   );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/participants/:id/death',
+    {
+      schema: {
+        summary: 'The death record of a participant (404 when none is recorded)',
+        description: 'Read it for its `version` before a correction (PUT with version and reason).',
+        tags: ['assessments'],
+        params: idParams,
+        response: { 200: recordSchema() },
+      },
+    },
+    async (request) => {
+      const { participant } = await participantFor(request, request.params.id, 'read_participant');
+      const participantId = participant.screening.data.participantId;
+      const stored =
+        participantId === undefined
+          ? undefined
+          : await store.findRecord(participant.trial.trialId, 'death', participantId);
+      if (stored === undefined) throw recordNotFound('death record of', participant.id);
+      return recordBody(stored);
+    },
+  );
 }
 
 function dischargeBody(
