@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   type AnalyseTrialOptions,
@@ -18,22 +16,12 @@ import type { CliCommand } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { type CommandIo, readInputBytes, writeOutputText } from '../io.ts';
 import { formatJson } from '../json-output.ts';
+import { packageVersion, sha256Hex } from '../provenance.ts';
 import { alignTable, formatNumber, formatPValue } from '../text-table.ts';
 import { readAnalysisPlanFile, readEconomicsInputs } from './economics.ts';
 
 export const ANALYSE_USAGE =
   'enrich analyse FILE.csv [--sae SAE.csv] [--sap plan.json] [--bootstrap 1000] [--seed 1] [--unit-costs COSTS.csv [--value-set STATES.csv --eq5d 3L|5L] [--wtp 20000,30000]] [--cohort QUESTIONNAIRES.csv --norms NORMS.csv] [--json OUT|-] [--html REPORT.html [--title T] [--isrctn ID]]';
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-function enrichVersion(): string {
-  const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return packageJson.version;
-}
 
 /** A whole-number seed, negative allowed, as R's set.seed takes it. */
 function optionalSeed(value: string | boolean | undefined): number | undefined {
@@ -142,12 +130,12 @@ function runAnalyse(argv: readonly string[], io: CommandIo): number {
       ...(economics === undefined ? {} : { economics }),
       ...(cohort === undefined ? {} : { cohort }),
       provenance: {
-        enrichVersion: enrichVersion(),
+        enrichVersion: packageVersion(),
         inputFile: basename(file),
-        inputSha256: sha256(bytes),
+        inputSha256: sha256Hex(bytes),
         ...(saePath === undefined || saeBytes === undefined
           ? {}
-          : { saeFile: basename(saePath), saeSha256: sha256(saeBytes) }),
+          : { saeFile: basename(saePath), saeSha256: sha256Hex(saeBytes) }),
         runDate,
       },
       onProgress: (done, total) => bar.update(done, total),

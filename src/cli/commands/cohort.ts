@@ -11,10 +11,10 @@ import { parseCsv } from '../../table/index.ts';
 import { parseCommandArguments, requireFile, requireOption } from '../arguments.ts';
 import type { CliCommand } from '../command.ts';
 import { UsageError } from '../errors.ts';
-import type { CommandIo } from '../io.ts';
+import { type CommandIo, readInputBytes, writeOutputText } from '../io.ts';
 import { formatJson } from '../json-output.ts';
+import { packageVersion, sha256Hex } from '../provenance.ts';
 import { alignTable, formatNumber, formatPValue } from '../text-table.ts';
-import { packageVersion, readInputBytes, sha256Hex, writeOutputText } from './fidelity.ts';
 
 export const COHORT_USAGE = 'enrich cohort FILE.csv --norms NORMS.csv [--json] [--html OUT]';
 

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   type AnalysisPlan,
@@ -20,6 +18,7 @@ import type { CliCommand } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { type CommandIo, readInputBytes, writeOutputText } from '../io.ts';
 import { formatJson } from '../json-output.ts';
+import { packageVersion, sha256Hex } from '../provenance.ts';
 import { alignTable, formatNumber } from '../text-table.ts';
 
 export const ECONOMICS_USAGE =
@@ -195,16 +194,13 @@ function runEconomics(argv: readonly string[], io: CommandIo): number {
   const dataset = readAnalysisDataset(parseCsv(bytes, file));
   const result = economicEvaluation(dataset, plan, inputs);
   if (htmlTarget !== undefined) {
-    const packageJson = JSON.parse(
-      readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'),
-    ) as { version: string };
     writeOutputText(
       htmlTarget,
       renderEconomicsReport(result, {
         generatedAt: new Date().toISOString(),
         inputFile: basename(file),
-        inputSha256: createHash('sha256').update(bytes).digest('hex'),
-        enrichVersion: packageJson.version,
+        inputSha256: sha256Hex(bytes),
+        enrichVersion: packageVersion(),
       }),
       'HTML report',
     );

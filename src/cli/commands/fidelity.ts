@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { analyseFidelity, type FidelityAnalysis } from '../../analysis/index.ts';
 import { renderFidelityReport } from '../../report/index.ts';
@@ -13,46 +11,14 @@ import {
 } from '../../trial/index.ts';
 import { parseCommandArguments, requireFile } from '../arguments.ts';
 import type { CliCommand } from '../command.ts';
-import { InputFileError, UsageError } from '../errors.ts';
-import type { CommandIo } from '../io.ts';
+import { UsageError } from '../errors.ts';
+import { type CommandIo, readInputBytes, writeOutputText } from '../io.ts';
 import { formatJson } from '../json-output.ts';
+import { packageVersion, sha256Hex } from '../provenance.ts';
 import { alignTable, formatNumber, formatPValue } from '../text-table.ts';
 
 export const FIDELITY_USAGE =
   'enrich fidelity FILE.csv [--index DEFINITION.json] [--json] [--html OUT] | enrich fidelity --template';
-
-/** The bytes of an input file. @throws InputFileError when it cannot be read. */
-export function readInputBytes(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new InputFileError(`${what} ${path} requires a readable file (got ${reason})`);
-  }
-}
-
-/** Writes an output file. @throws InputFileError when the path is not writable. */
-export function writeOutputText(path: string, text: string, what: string): void {
-  try {
-    writeFileSync(path, text);
-  } catch (error) {
-    throw new InputFileError(`${what} ${path} requires a writable path (got ${(error as Error).message})`);
-  }
-}
-
-/** Lower-case hex SHA-256 of bytes. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** The package version from package.json. */
-export function packageVersion(): string {
-  const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return packageJson.version;
-}
 
 function readDefinition(path: string | undefined): FidelityIndexDefinition {
   if (path === undefined) return FIDELITY_INDEX_TEMPLATE;
