@@ -281,5 +281,16 @@ describe('fidelity and wellbeing capture in the browser app', { skip: skipReason
     const csv = await apiGet<string>(statistician, `/api/trials/${trialId}/exports/wellbeing.csv`);
     assert.match(csv, /^worker_id,timepoint,wb1,/);
     assert.match(csv.split('\n')[1] ?? '', /^pw-[0-9a-f]{16},1,/);
+
+    // The statistician opens the fidelity report of the in-app ratings from the same page.
+    const [report] = await Promise.all([
+      statistician.context().waitForEvent('page'),
+      statistician.getByRole('link', { name: /^Open the fidelity report/ }).click(),
+    ]);
+    await report
+      .getByRole('heading', { name: /^Fidelity report/ })
+      .first()
+      .waitFor();
+    assert.match(await report.content(), /site_1/);
   });
 });

@@ -67,6 +67,34 @@ export function AnalysisScreen(_props: { user: SessionUser }) {
             <code>{`enrich analyse ${trial.id}-analysis-dataset.csv --html report.html`}</code>
           </pre>
         </Panel>
+        <Panel title="Fidelity index">
+          <p>
+            The fidelity ratings entered in the app (both raters and the consensus), scored against the
+            trial's index: scores per site and timepoint, set-up vs delivery, NHS vs voluntary-sector
+            employers, inter-rater reliability and internal consistency.
+          </p>
+          <p>
+            <a
+              className="button primary"
+              href={`${trialBase}/fidelity/report.html`}
+              target="_blank"
+              rel="noopener"
+            >
+              Open the fidelity report<span className="visually-hidden"> (opens in a new tab)</span>
+            </a>
+          </p>
+          <p>
+            <a className="button subtle" href={`${trialBase}/fidelity/ratings.csv`} download>
+              Download the fidelity ratings (CSV)
+            </a>{' '}
+            <a className="button subtle" href={`${trialBase}/fidelity/index.json`} download>
+              Download the trial's index (JSON)
+            </a>
+          </p>
+          <pre className="code">
+            <code>{`enrich fidelity ${trial.id}-fidelity-ratings.csv --index ${trial.id}-fidelity-index.json --html fidelity.html`}</code>
+          </pre>
+        </Panel>
         <Panel title="Peer worker wellbeing cohort">
           <p>
             The questionnaires peer workers completed in the app, each worker's id replaced by a pseudonym
