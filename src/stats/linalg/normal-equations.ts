@@ -258,3 +258,178 @@ export function solveEquilibratedCholesky(
   }
   return largest;
 }
+
+/**
+ * The inverse of the matrix last passed to {@link solveEquilibratedCholesky} with this workspace, from the
+ * inverse factor it leaves behind: gram^-1 = D U^-1 U^-T D. Only valid after a call that returned a finite
+ * value. For a weighted cross product this is the unscaled covariance `(X'WX)^-1`; its diagonal has a
+ * relative error of about `columnCount` x (largest VIF) x machine epsilon. O(columnCount^3).
+ * @param out Receives the `columnCount` x `columnCount` symmetric inverse (row- and column-major agree).
+ * @throws InvalidArgumentError when `out` is shorter than `columnCount`^2.
+ * @example
+ * const workspace = createNormalEquationsWorkspace(2);
+ * solveEquilibratedCholesky(Float64Array.of(4, 2, 2, 3), Float64Array.of(2, 1), 2, new Float64Array(2), workspace);
+ * equilibratedCholeskyInverse(workspace, new Float64Array(4)); // [0.375, -0.25, -0.25, 0.5]
+ */
+export function equilibratedCholeskyInverse(
+  workspace: NormalEquationsWorkspace,
+  out: Float64Array,
+): Float64Array {
+  const p = workspace.columnCount;
+  if (out.length < p * p) {
+    throw new InvalidArgumentError(
+      `equilibratedCholeskyInverse requires an output of ${p * p} values (got ${out.length})`,
+    );
+  }
+  const { factor: inverse, scale } = workspace;
+  for (let i = 0; i < p; i++) {
+    for (let j = i; j < p; j++) {
+      // Row i of U^-1 dotted with row j, over the columns k >= j where both are non-zero.
+      let value = 0;
+      for (let k = j; k < p; k++) value += (inverse[k * p + i] as number) * (inverse[k * p + j] as number);
+      value *= (scale[i] as number) * (scale[j] as number);
+      out[i * p + j] = value;
+      out[j * p + i] = value;
+    }
+  }
+  return out;
+}
+
+/** Rows per block in {@link weightedGram}: six column streams of this many doubles stay in the L2 cache. */
+const GRAM_BLOCK_ROWS = 1024;
+
+/**
+ * The weighted normal equations of column-major data without forming the weighted matrix: `gram = X'WX`
+ * and `rhs = X'Wz` with W = diag(`weights`) (the weights themselves, e.g. glm's working weights w^2, not
+ * their square roots), for X given as `columnCount` column views and z as `vector`. Rows are taken in
+ * blocks of {@link GRAM_BLOCK_ROWS} and the upper triangle of [X z]'W[X z] two columns against four at a
+ * time, multiplying by the weight inside the loop, so each loaded value feeds several of eight independent
+ * sums and no weighted copy of X is written. `gram` is written in full (column-major, symmetric).
+ * O(rowCount columnCount^2).
+ * @param columns The columns of X, each at least `rowCount` long (e.g. `subarray` views of a design matrix).
+ * @throws InvalidArgumentError when an array is shorter than the dimensions require.
+ * @example
+ * const gram = new Float64Array(1);
+ * const rhs = new Float64Array(1);
+ * weightedGram([Float64Array.of(1, 2)], 2, Float64Array.of(1, 4), Float64Array.of(3, 2), gram, rhs);
+ * gram[0]; // 17 = 1 * 1 + 4 * 2^2
+ * rhs[0]; // 19 = 1 * 1 * 3 + 4 * 2 * 2
+ */
+export function weightedGram(
+  columns: readonly Float64Array[],
+  rowCount: number,
+  weights: Float64Array,
+  vector: Float64Array,
+  gram: Float64Array,
+  rhs: Float64Array,
+): void {
+  const n = rowCount;
+  const p = columns.length;
+  if (
+    columns.some((column) => column.length < n) ||
+    weights.length < n ||
+    vector.length < n ||
+    gram.length < p * p ||
+    rhs.length < p
+  ) {
+    throw new InvalidArgumentError(
+      `weightedGram requires arrays sized for ${n} x ${p} (got columns of ${Math.min(...columns.map((column) => column.length))}, weights ${weights.length}, vector ${vector.length}, gram ${gram.length}, rhs ${rhs.length})`,
+    );
+  }
+  // Column p of the extended matrix is z, so the rhs is the last column of its cross product.
+  const extended = [...columns, vector];
+  const q = p + 1;
+  const last = q - 1;
+  const total = new Float64Array(q * q); // upper triangle, column-major
+  const sums = new Float64Array(8);
+  for (let first = 0; first < n; first += GRAM_BLOCK_ROWS) {
+    const end = Math.min(n, first + GRAM_BLOCK_ROWS);
+    for (let j = 0; j < q; j += 2) {
+      // Past the last column the tile repeats it; the repeated sums are not stored.
+      const j1 = Math.min(j + 1, last);
+      for (let k = j; k < q; k += 4) {
+        const k1 = Math.min(k + 1, last);
+        const k2 = Math.min(k + 2, last);
+        const k3 = Math.min(k + 3, last);
+        accumulateTile(
+          extended[j] as Float64Array,
+          extended[j1] as Float64Array,
+          extended[k] as Float64Array,
+          extended[k1] as Float64Array,
+          extended[k2] as Float64Array,
+          extended[k3] as Float64Array,
+          weights,
+          first,
+          end,
+          sums,
+        );
+        for (let offset = 0; offset < 4 && k + offset < q; offset++) {
+          const column = (k + offset) * q;
+          total[column + j] = (total[column + j] as number) + (sums[offset] as number);
+          if (j + 1 <= k + offset && j + 1 < q) {
+            total[column + j + 1] = (total[column + j + 1] as number) + (sums[4 + offset] as number);
+          }
+        }
+      }
+    }
+  }
+  for (let k = 0; k < p; k++) {
+    for (let j = 0; j <= k; j++) {
+      const value = total[k * q + j] as number;
+      gram[k * p + j] = value;
+      gram[j * p + k] = value;
+    }
+    rhs[k] = total[p * q + k] as number;
+  }
+}
+
+/**
+ * sums[m] = sum over rows [first, end) of w a0 b_m, and sums[4 + m] the same for a1 (m = 0..3): the
+ * eight entries of a 2 x 4 tile of C'WC.
+ */
+function accumulateTile(
+  a0: Float64Array,
+  a1: Float64Array,
+  b0: Float64Array,
+  b1: Float64Array,
+  b2: Float64Array,
+  b3: Float64Array,
+  weights: Float64Array,
+  first: number,
+  end: number,
+  sums: Float64Array,
+): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
+  for (let r = first; r < end; r++) {
+    const weight = weights[r] as number;
+    const u = (a0[r] as number) * weight;
+    const v = (a1[r] as number) * weight;
+    let c = b0[r] as number;
+    s0 += u * c;
+    t0 += v * c;
+    c = b1[r] as number;
+    s1 += u * c;
+    t1 += v * c;
+    c = b2[r] as number;
+    s2 += u * c;
+    t2 += v * c;
+    c = b3[r] as number;
+    s3 += u * c;
+    t3 += v * c;
+  }
+  sums[0] = s0;
+  sums[1] = s1;
+  sums[2] = s2;
+  sums[3] = s3;
+  sums[4] = t0;
+  sums[5] = t1;
+  sums[6] = t2;
+  sums[7] = t3;
+}

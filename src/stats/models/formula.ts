@@ -65,6 +65,25 @@ const TRANSFORMS: Record<string, VariableTransform> = {
  * @example parseFormula('y ~ a * b').terms.map((term) => term.label) // ['a', 'b', 'a:b']
  */
 export function parseFormula(text: string, columnNames: readonly string[] = []): Formula {
+  // Models are refitted with the same formula (bootstraps, simulations, benchmarks): parsing costs about as
+  // much as building the model frame for a few hundred rows, so parsed formulas are kept. The key includes
+  // the column names because `.` expands to them. A Formula is never modified after parsing.
+  const key = `${text}\u0000${columnNames.join('\u0000')}`;
+  const cached = parsedFormulas.get(key);
+  if (cached !== undefined) return cached;
+  const formula = parseFormulaText(text, columnNames);
+  if (parsedFormulas.size >= PARSED_FORMULA_LIMIT) {
+    parsedFormulas.delete(parsedFormulas.keys().next().value as string);
+  }
+  parsedFormulas.set(key, formula);
+  return formula;
+}
+
+/** Most parsed formulas kept by {@link parseFormula} (the oldest is dropped first). */
+const PARSED_FORMULA_LIMIT = 64;
+const parsedFormulas = new Map<string, Formula>();
+
+function parseFormulaText(text: string, columnNames: readonly string[]): Formula {
   const parser = new Parser(text);
   const { lhs, rhs } = parser.parseFormula();
   const response = lhs === undefined ? undefined : toResponse(lhs, text);

@@ -39,6 +39,25 @@ export interface GlmFamily {
   deviance(y: Float64Array, mu: Float64Array, length: number): number;
   /** `sum(dev.resids(y, mu, 1))` for one common fitted value (the null deviance). */
   devianceAt(y: Float64Array, mu: number, length: number): number;
+  /**
+   * One IRLS pass's working weights and working response in a single sweep over the rows: glm.fit's
+   * `w^2 = mu.eta(eta)^2 / variance(mu)` (R's `weights(fit, "working")`, before its square root is taken)
+   * and `z = eta + (y - mu) / mu.eta(eta)`. Returns false (arrays partly written) at the first row with a
+   * zero or NaN variance or mu.eta, where glm.fit stops or drops rows: only its QR path handles those.
+   */
+  workingWeightsInto(
+    y: Float64Array,
+    eta: Float64Array,
+    mu: Float64Array,
+    workingWeights: Float64Array,
+    workingResponse: Float64Array,
+    length: number,
+  ): boolean;
+  /**
+   * `mu[i] = linkinv(eta[i])` and `sum(dev.resids(y, mu, 1))` in one sweep; bit for bit `linkinvInto`
+   * followed by `deviance`.
+   */
+  linkinvAndDeviance(y: Float64Array, eta: Float64Array, mu: Float64Array, length: number): number;
   /** `family$aic(y, n, mu, wt = 1, dev)`: -2 log-likelihood (+2 for Gamma), without the 2 * rank term. */
   aic(y: Float64Array, mu: Float64Array, length: number, deviance: number): number;
   /** `family$validmu(mu)`. */
@@ -211,12 +230,11 @@ function logitLinkinv(eta: number): number {
   return odds / (1 + odds);
 }
 
-/** R's C_logit_mu_eta. */
+/** R's C_logit_mu_eta (exp(eta) computed once: the same value R computes twice). */
 function logitMuEta(eta: number): number {
-  const onePlusExp = 1 + Math.exp(eta);
-  return eta > LOGIT_THRESHOLD || eta < -LOGIT_THRESHOLD
-    ? EPSILON
-    : Math.exp(eta) / (onePlusExp * onePlusExp);
+  const expEta = Math.exp(eta);
+  const onePlusExp = 1 + expEta;
+  return eta > LOGIT_THRESHOLD || eta < -LOGIT_THRESHOLD ? EPSILON : expEta / (onePlusExp * onePlusExp);
 }
 
 function probitLinkinv(eta: number): number {
@@ -478,6 +496,8 @@ export function getGlmFamily(family: GlmFamilyName, link?: LinkName, theta?: num
   const linkFunctions = LINKS[linkName];
   const devianceResidual = variance.devianceResidual;
   const varianceOf = variance.variance;
+  const linkinv = linkFunctions.linkinv;
+  const muEta = linkFunctions.muEta;
   return {
     name: variance.name,
     link: linkName,
@@ -502,6 +522,34 @@ export function getGlmFamily(family: GlmFamilyName, link?: LinkName, theta?: num
       const total = new CompensatedSum();
       for (let i = 0; i < length; i++) total.add(devianceResidual(y[i] as number, mu));
       return total.value;
+    },
+    workingWeightsInto(y, eta, mu, workingWeights, workingResponse, length) {
+      for (let i = 0; i < length; i++) {
+        const meanValue = mu[i] as number;
+        const varianceValue = varianceOf(meanValue);
+        const etaValue = eta[i] as number;
+        const derivative = muEta(etaValue);
+        if (!(varianceValue !== 0 && derivative !== 0) || Number.isNaN(varianceValue + derivative))
+          return false;
+        workingWeights[i] = (derivative * derivative) / varianceValue;
+        workingResponse[i] = etaValue + ((y[i] as number) - meanValue) / derivative;
+      }
+      return true;
+    },
+    linkinvAndDeviance(y, eta, mu, length) {
+      // The Neumaier sum of CompensatedSum, inlined so the sweep allocates nothing.
+      let sum = 0;
+      let compensation = 0;
+      for (let i = 0; i < length; i++) {
+        const meanValue = linkinv(eta[i] as number);
+        mu[i] = meanValue;
+        const value = devianceResidual(y[i] as number, meanValue);
+        const total = sum + value;
+        if (Math.abs(sum) >= Math.abs(value)) compensation += sum - total + value;
+        else compensation += value - total + sum;
+        sum = total;
+      }
+      return sum + compensation;
     },
     aic: variance.aic,
     validMu: variance.validMu,

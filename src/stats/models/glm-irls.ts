@@ -5,11 +5,13 @@ import {
   type QrDecomposition,
   qrBackSolve,
   qrQty,
+  qrUnscaledCovariance,
 } from '../linalg/householder-qr.ts';
 import {
   createNormalEquationsWorkspace,
+  equilibratedCholeskyInverse,
   solveEquilibratedCholesky,
-  weightedCrossProduct,
+  weightedGram,
 } from '../linalg/normal-equations.ts';
 import type { DesignMatrix } from './design-matrix.ts';
 import { compensatedSum, type GlmFamily } from './glm-family.ts';
@@ -40,6 +42,18 @@ export interface GlmIrlsOptions {
  */
 export const NORMAL_EQUATIONS_VIF_LIMIT = 1e6;
 
+/**
+ * Largest VIF (as {@link NORMAL_EQUATIONS_VIF_LIMIT}) of the last pass for which its Cholesky factor gives
+ * the result, instead of re-solving that pass by Householder QR as glm.fit does (which costs more than all
+ * the passes' X'WX together at n = 590, p = 11). The solution is refined once against the data
+ * ({@link refineSolution}), which brings it to the QR's accuracy; the inverse's diagonal (the variances) has
+ * a relative error of about p x VIF x eps (1e-12 at p = 11). Measured over the R fixtures: results agree
+ * with R as closely as with the final QR (at most 5e-12 relative outside complete separation). Covariates
+ * on a scale far from zero (age in years: VIF ~ 20, the intercept next to it up to ~100) stay below it; a
+ * calendar year does not.
+ */
+export const FINAL_CHOLESKY_VIF_LIMIT = 1e3;
+
 /** Margin around epsilon within which a deviance change sends the fit to the pure-QR path. */
 const STOPPING_MARGIN = 1e-3;
 
@@ -52,8 +66,17 @@ export interface GlmIrlsFit {
   readonly coefficients: Float64Array;
   readonly aliased: readonly boolean[];
   readonly rank: number;
-  /** Decomposition of the last pass's weighted design (rows with zero working weight removed). */
+  /**
+   * Decomposition of the last pass's weighted design (rows with zero working weight removed). A fit that
+   * did not need it (see `unscaledCovariance`) computes it when first read.
+   */
   readonly qr: QrDecomposition;
+  /**
+   * `summary.glm`'s `cov.unscaled`, (X'WX)^-1 of the last pass, for the `rank` estimable columns in design
+   * order (`rank` x `rank`, symmetric): from the QR as `chol2inv(qr$qr)`, or from the last pass's Cholesky
+   * factor when that was well-conditioned (see {@link FINAL_CHOLESKY_VIF_LIMIT}).
+   */
+  readonly unscaledCovariance: Float64Array;
   /** Design rows used in the last pass (R's `good`), in order; all rows unless some mu.eta was 0. */
   readonly goodRows: Int32Array | undefined;
   readonly eta: Float64Array;
@@ -277,9 +300,13 @@ function fitByQr(
     haveOld = true;
   }
   if (qr === undefined) throw new ModelFitError('glm requires at least one iteration (got maxit = 0)');
+  const lastQr = qr;
   return finishFit(design, y, family, {
     coefficients: start,
-    qr,
+    rank: lastQr.rank,
+    pivot: lastQr.pivot,
+    lastPassQr: () => lastQr,
+    unscaledCovariance: qrUnscaledCovariance(lastQr),
     goodRows,
     goodCount,
     weight,
@@ -297,7 +324,13 @@ function fitByQr(
 /** The state of glm.fit after its loop, from which {@link finishFit} builds the result. */
 interface IrlsState {
   coefficients: Float64Array;
-  qr: QrDecomposition;
+  /** Rank and column order of the last pass (the QR's, or all columns in order for a full-rank Cholesky). */
+  rank: number;
+  pivot: Int32Array;
+  /** The last pass's QR, or how to compute it when it is first asked for. */
+  lastPassQr: () => QrDecomposition;
+  /** `summary.glm`'s cov.unscaled of the `rank` estimable columns, in design order. */
+  unscaledCovariance: Float64Array;
   goodRows: Int32Array | undefined;
   goodCount: number;
   /** w of the last pass (indexed by design row). */
@@ -316,7 +349,9 @@ interface IrlsState {
 /** glm.fit after its loop: warnings, aliasing, working residuals and weights, null deviance and aic. */
 function finishFit(design: DesignMatrix, y: Float64Array, family: GlmFamily, state: IrlsState): GlmIrlsFit {
   const {
-    qr,
+    rank,
+    pivot,
+    lastPassQr,
     goodRows,
     goodCount,
     weight,
@@ -351,9 +386,8 @@ function finishFit(design: DesignMatrix, y: Float64Array, family: GlmFamily, sta
       }
     }
   }
-  const rank = qr.rank;
   const aliased = new Array<boolean>(p).fill(false);
-  for (let j = rank; j < p; j++) aliased[qr.pivot[j] as number] = true;
+  for (let j = rank; j < p; j++) aliased[pivot[j] as number] = true;
 
   family.muEtaInto(eta, muEta, n);
   const workingResiduals = new Float64Array(n);
@@ -370,11 +404,16 @@ function finishFit(design: DesignMatrix, y: Float64Array, family: GlmFamily, sta
   const nullDeviance = family.devianceAt(y, nullMean, n);
   const aic = family.aic(y, mu, n, deviance) + 2 * rank;
   if (family.name === 'poisson') addNonIntegerWarnings(warnings, y);
+  let qr: QrDecomposition | undefined;
   return {
     coefficients: state.coefficients,
     aliased,
     rank,
-    qr,
+    get qr(): QrDecomposition {
+      qr ??= lastPassQr();
+      return qr;
+    },
+    unscaledCovariance: state.unscaledCovariance,
     goodRows,
     eta,
     mu,
@@ -393,8 +432,9 @@ function finishFit(design: DesignMatrix, y: Float64Array, family: GlmFamily, sta
 }
 
 /**
- * glm.fit with each pass solved through the normal equations and the last one re-solved by QR; undefined
- * when anything is unusual, so that {@link fitByQr} decides (see {@link fitGlmIrls}).
+ * glm.fit with each pass solved through the normal equations (see {@link fitGlmIrls}); undefined when
+ * anything is unusual, so that {@link fitByQr} decides. Every buffer is allocated once, before the loop, and
+ * each pass makes three sweeps over the rows (weights, X'WX, eta and mu with the deviance).
  */
 function fitByNormalEquations(
   design: DesignMatrix,
@@ -409,12 +449,11 @@ function fitByNormalEquations(
   const x = design.values;
   if (n <= p || p === 0 || maxIterations < 1) return undefined;
 
+  const columns = Array.from({ length: p }, (_, j) => x.subarray(j * n, (j + 1) * n));
   const eta = new Float64Array(n);
   const mu = new Float64Array(n);
-  const muEta = new Float64Array(n);
-  const varianceValues = new Float64Array(n);
-  const weight = new Float64Array(n); // w = sqrt(mu.eta^2 / V(mu)) of the current pass
-  const response = new Float64Array(n); // z * w of the current pass
+  const weight = new Float64Array(n); // working weights w^2 = mu.eta^2 / V(mu) of the current pass
+  const response = new Float64Array(n); // working response z of the current pass
   const gram = new Float64Array(p * p);
   const rhs = new Float64Array(p);
   const workspace = createNormalEquationsWorkspace(p);
@@ -432,27 +471,15 @@ function fitByNormalEquations(
   let deviance = devianceOld;
   let iterations = 0;
   let converged = false;
+  let inflation = Number.POSITIVE_INFINITY;
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     iterations = iteration;
-    family.varianceInto(mu, varianceValues, n);
-    family.muEtaInto(eta, muEta, n);
-    for (let i = 0; i < n; i++) {
-      const varianceValue = varianceValues[i] as number;
-      const derivative = muEta[i] as number;
-      // NaN or zero variance, NaN or zero mu.eta: errors or dropped rows, left to the QR path.
-      if (!(varianceValue !== 0 && derivative !== 0) || Number.isNaN(varianceValue + derivative)) {
-        return undefined;
-      }
-      const w = Math.sqrt((derivative * derivative) / varianceValue);
-      weight[i] = w;
-      response[i] = ((eta[i] as number) + ((y[i] as number) - (mu[i] as number)) / derivative) * w;
-    }
-    weightedCrossProduct(x, n, p, weight, response, gram, rhs, workspace);
-    const inflation = solveEquilibratedCholesky(gram, rhs, p, start, workspace);
+    if (!family.workingWeightsInto(y, eta, mu, weight, response, n)) return undefined;
+    weightedGram(columns, n, weight, response, gram, rhs);
+    inflation = solveEquilibratedCholesky(gram, rhs, p, start, workspace);
     if (!(inflation <= NORMAL_EQUATIONS_VIF_LIMIT)) return undefined;
-    if (!updateFit(x, n, p, start, eta, mu, family)) return undefined;
-    deviance = family.deviance(y, mu, n);
-    if (!Number.isFinite(deviance) || !(family.validEta(eta, n) && family.validMu(mu, n))) return undefined;
+    deviance = updateFitAndDeviance(x, n, p, start, eta, mu, y, family);
+    if (!Number.isFinite(deviance)) return undefined;
     const change = Math.abs(deviance - devianceOld) / (0.1 + Math.abs(deviance));
     if (Math.abs(change - epsilon) <= STOPPING_MARGIN * epsilon) return undefined;
     if (change < epsilon) {
@@ -463,28 +490,54 @@ function fitByNormalEquations(
   }
   if (!converged) return undefined;
 
-  // The last pass as R computes it: QR of the weighted design, Q'(z w), back substitution, new eta and mu.
-  const weighted = new Float64Array(n * p);
-  for (let j = 0; j < p; j++) {
-    const base = j * n;
-    for (let i = 0; i < n; i++) weighted[base + i] = (x[base + i] as number) * (weight[i] as number);
+  if (inflation <= FINAL_CHOLESKY_VIF_LIMIT) {
+    // Well-conditioned: the last pass's Cholesky factor gives the result (see the limit).
+    const unscaledCovariance = equilibratedCholeskyInverse(workspace, new Float64Array(p * p));
+    refineSolution(x, n, p, weight, response, unscaledCovariance, start, new Float64Array(n), rhs);
+    // The refinement moves b by rounding only, but eta, mu and the deviance must be those of the final b,
+    // and the stopping rule is checked again on them.
+    deviance = updateFitAndDeviance(x, n, p, start, eta, mu, y, family);
+    if (!clearlyConverged(deviance, devianceOld, epsilon)) return undefined;
+    toSquareRoots(weight, n);
+    return finishFit(design, y, family, {
+      coefficients: start,
+      rank: p,
+      pivot: Int32Array.from({ length: p }, (_, j) => j),
+      lastPassQr: () => weightedDesignQr(x, n, p, weight, epsilon),
+      unscaledCovariance,
+      goodRows: undefined,
+      goodCount: n,
+      weight,
+      muEta: response, // free now: finishFit's scratch
+      eta,
+      mu,
+      deviance,
+      iterations,
+      converged: true,
+      boundary: false,
+      warnings: [],
+    });
   }
-  const qr = householderQrInPlace(weighted, n, p, qrTolerance(epsilon));
+
+  // The last pass as R computes it: QR of the weighted design, Q'(z w), back substitution, new eta and mu.
+  toSquareRoots(weight, n);
+  for (let i = 0; i < n; i++) response[i] = (response[i] as number) * (weight[i] as number);
+  const qr = weightedDesignQr(x, n, p, weight, epsilon);
   if (qr.rank < p) return undefined;
   qrQty(qr, response, response);
   qrBackSolve(qr, response, start);
-  if (!updateFit(x, n, p, start, eta, mu, family)) return undefined;
-  deviance = family.deviance(y, mu, n);
-  if (!Number.isFinite(deviance) || !(family.validEta(eta, n) && family.validMu(mu, n))) return undefined;
-  const change = Math.abs(deviance - devianceOld) / (0.1 + Math.abs(deviance));
-  if (!(change < epsilon) || Math.abs(change - epsilon) <= STOPPING_MARGIN * epsilon) return undefined;
+  deviance = updateFitAndDeviance(x, n, p, start, eta, mu, y, family);
+  if (!clearlyConverged(deviance, devianceOld, epsilon)) return undefined;
   return finishFit(design, y, family, {
     coefficients: start,
-    qr,
+    rank: qr.rank,
+    pivot: qr.pivot,
+    lastPassQr: () => qr,
+    unscaledCovariance: qrUnscaledCovariance(qr),
     goodRows: undefined,
     goodCount: n,
     weight,
-    muEta,
+    muEta: response,
     eta,
     mu,
     deviance,
@@ -495,20 +548,90 @@ function fitByNormalEquations(
   });
 }
 
-/** eta = X b and mu = linkinv(eta), in glm.fit's order of summation; false when b is not finite. */
-function updateFit(
+/** w = sqrt(w^2) in place: glm.fit's weights, whose squares it reports (bit for bit R's `w` and `w^2`). */
+function toSquareRoots(values: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) values[i] = Math.sqrt(values[i] as number);
+}
+
+/**
+ * One step of iterative refinement of the last pass's normal-equations solution b, with the residual taken
+ * from the data rather than from X'WX ("corrected semi-normal equations", Bjorck): r = W (z - X b),
+ * b += (X'WX)^-1 X'r. This removes the error of forming and factorising X'WX, so b agrees with the
+ * Householder QR solution to about p x sqrt(VIF) x eps. Two sweeps over X; `residual` (length n) and
+ * `gradient` (length p) are scratch.
+ */
+function refineSolution(
+  x: Float64Array,
+  n: number,
+  p: number,
+  workingWeights: Float64Array,
+  workingResponse: Float64Array,
+  inverse: Float64Array,
+  coefficients: Float64Array,
+  residual: Float64Array,
+  gradient: Float64Array,
+): void {
+  linearPredictor(x, n, p, coefficients, residual);
+  for (let i = 0; i < n; i++) {
+    residual[i] = ((workingResponse[i] as number) - (residual[i] as number)) * (workingWeights[i] as number);
+  }
+  for (let j = 0; j < p; j++) {
+    const base = j * n;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += (x[base + i] as number) * (residual[i] as number);
+    gradient[j] = sum;
+  }
+  for (let i = 0; i < p; i++) {
+    let correction = 0;
+    for (let j = 0; j < p; j++) correction += (inverse[i * p + j] as number) * (gradient[j] as number);
+    coefficients[i] = (coefficients[i] as number) + correction;
+  }
+}
+
+/**
+ * Whether glm.fit's stopping rule still holds after the last pass was re-solved, with the deviance change
+ * outside the margin where the re-solve's rounding could have changed R's decision.
+ */
+function clearlyConverged(deviance: number, devianceOld: number, epsilon: number): boolean {
+  if (!Number.isFinite(deviance)) return false;
+  const change = Math.abs(deviance - devianceOld) / (0.1 + Math.abs(deviance));
+  return change < epsilon && Math.abs(change - epsilon) > STOPPING_MARGIN * epsilon;
+}
+
+/** Householder QR (glm.fit's tolerance) of the weighted design diag(w) X, all rows. */
+function weightedDesignQr(
+  x: Float64Array,
+  n: number,
+  p: number,
+  weight: Float64Array,
+  epsilon: number,
+): QrDecomposition {
+  const weighted = new Float64Array(n * p);
+  for (let j = 0; j < p; j++) {
+    const base = j * n;
+    for (let i = 0; i < n; i++) weighted[base + i] = (x[base + i] as number) * (weight[i] as number);
+  }
+  return householderQrInPlace(weighted, n, p, qrTolerance(epsilon));
+}
+
+/**
+ * eta = X b, then mu = linkinv(eta) and the deviance in one sweep; NaN when b is not finite or eta or mu
+ * is invalid for the family (which the QR path then handles).
+ */
+function updateFitAndDeviance(
   x: Float64Array,
   n: number,
   p: number,
   coefficients: Float64Array,
   eta: Float64Array,
   mu: Float64Array,
+  y: Float64Array,
   family: GlmFamily,
-): boolean {
-  for (let j = 0; j < p; j++) if (!Number.isFinite(coefficients[j] as number)) return false;
+): number {
+  for (let j = 0; j < p; j++) if (!Number.isFinite(coefficients[j] as number)) return Number.NaN;
   linearPredictor(x, n, p, coefficients, eta);
-  family.linkinvInto(eta, mu, n);
-  return true;
+  const deviance = family.linkinvAndDeviance(y, eta, mu, n);
+  return family.validEta(eta, n) && family.validMu(mu, n) ? deviance : Number.NaN;
 }
 
 /**

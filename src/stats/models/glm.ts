@@ -1,6 +1,5 @@
 import { pnorm, pt, qnorm, qt } from '../distributions/index.ts';
 import { InvalidArgumentError, ModelDataError, ModelFitError } from '../errors.ts';
-import { qrUnscaledCovariance } from '../linalg/householder-qr.ts';
 import type { DesignMatrix } from './design-matrix.ts';
 import { GLM_LINKS, type GlmFamilyName, getGlmFamily, type LinkName } from './glm-family.ts';
 import { fitGlmIrls, type GlmIrlsFit } from './glm-irls.ts';
@@ -252,17 +251,16 @@ export function fitGlm(input: GlmInput): GlmResult {
   const standardErrors = new Float64Array(design.columnCount).fill(Number.NaN);
   let covariance: GlmCovariance | undefined;
   if (input.robust === undefined) {
-    const unscaled = qrUnscaledCovariance(fit.qr);
+    const unscaled = fit.unscaledCovariance;
     const rank = fit.rank;
-    for (let position = 0; position < rank; position++) {
-      const column = fit.qr.pivot[position] as number;
+    // Under glm.fit's limited pivoting the estimable columns keep design order, as does `unscaled`.
+    const estimable = design.columnNames.flatMap((_, column) => (fit.aliased[column] ? [] : [column]));
+    estimable.forEach((column, position) => {
       standardErrors[column] = Math.sqrt(dispersion * (unscaled[position * rank + position] as number));
-    }
+    });
     if (input.covariance === true) {
-      // Under glm.fit's limited pivoting the first `rank` pivot positions are the estimable columns in
-      // design order, so the unscaled matrix is already in design order.
       covariance = {
-        terms: Array.from(fit.qr.pivot.subarray(0, rank), (column) => design.columnNames[column] as string),
+        terms: estimable.map((column) => design.columnNames[column] as string),
         values: unscaled.map((value) => dispersion * value),
       };
     }

@@ -68,7 +68,8 @@ export function buildModelFrame(data: ModelData, formula: Formula): ModelFrame {
   const variables = rawRight.map((raw) => subsetVariable(raw, keep, data.rowCount));
   const response = buildResponse(formula, rawResponse, keep, data);
   const design = buildDesign(formula, variables, keep.length);
-  const rowNumbers = keep.map((row) => row + 1);
+  const rowNumbers = new Int32Array(keep.length);
+  for (let index = 0; index < keep.length; index++) rowNumbers[index] = (keep[index] as number) + 1;
   return {
     formula,
     rowCount: keep.length,
@@ -286,10 +287,19 @@ function buildDesign(formula: Formula, variables: readonly FrameVariable[], rowC
   };
 }
 
-/** Writes the product of `factors` (1 for none) into `target`. O(n · factors). */
+/**
+ * Writes the product of `factors` (1 for none) into `target`, the first factor copied rather than
+ * multiplied into ones (the same numbers: 1 x v = v). O(n · factors).
+ */
 function fillColumn(target: Float64Array, factors: readonly ColumnFactor[]): void {
-  target.fill(1);
-  for (const factor of factors) {
+  const first = factors[0];
+  if (first === undefined) target.fill(1);
+  else if (first.kind === 'numeric') target.set(first.values.subarray(0, target.length));
+  else {
+    const { codes, code } = first;
+    for (let row = 0; row < target.length; row++) target[row] = codes[row] === code ? 1 : 0;
+  }
+  for (const factor of factors.slice(1)) {
     if (factor.kind === 'numeric') {
       const values = factor.values;
       for (let row = 0; row < target.length; row++)
