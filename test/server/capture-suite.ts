@@ -93,6 +93,27 @@ export function defineCaptureSuite(dialect: 'sqlite' | 'postgres', fresh: FreshD
         scores: first,
       });
       assert.equal(submitted.statusCode, 201, submitted.body);
+      // The first rating pins the template as the trial's own index (a later release's template cannot
+      // change what these scores were given on), audited with who and why.
+      const pinned = (await world.as(rater1, 'GET', `${T}/fidelity/index`)).json() as {
+        index: unknown;
+        template: boolean;
+        version: number;
+      };
+      assert.deepEqual(pinned.index, FIDELITY_INDEX_TEMPLATE);
+      assert.equal(pinned.template, false);
+      assert.equal(pinned.version, 1);
+      const pinAudit = (await world.as(admin, 'GET', `${T}/audit`)).json() as {
+        entries: { entity: string; action: string; reason: string | null }[];
+      };
+      assert.ok(
+        pinAudit.entries.some(
+          (entry) =>
+            entry.entity === 'fidelity_index' &&
+            entry.action === 'create' &&
+            entry.reason === 'the template index pinned at the first rating',
+        ),
+      );
       // Rater 2 before rating: the interview exists, nobody's scores are shown.
       const blind = await world.as(rater2, 'GET', `${T}/fidelity/interviews/int_1`);
       assert.equal(blind.statusCode, 200);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { analyseFidelity } from '../../analysis/index.ts';
 import { renderFidelityReport } from '../../report/fidelity/index.ts';
+import { StorageError } from '../../storage/index.ts';
 import { parseCsv } from '../../table/index.ts';
 import {
   can,
@@ -43,6 +44,23 @@ export async function trialFidelityIndex(store: TrialStore, trialId: string): Pr
   return record === undefined
     ? { index: APP_FIDELITY_INDEX, template: true, record: undefined }
     : { index: record.data, template: false, record };
+}
+
+/**
+ * Saves the shipped template as the trial's own index (version 1, audited) when the first rating is entered
+ * against it, so that later releases changing the template cannot change what the stored scores were given
+ * on. A concurrent first rating that pinned it already is not an error.
+ */
+async function pinTemplateIndex(store: TrialStore, trialId: string, user: User): Promise<void> {
+  try {
+    await store.saveRecord(trialId, 'fidelity_index', APP_FIDELITY_INDEX, {
+      actor: actorOf(user),
+      expectedVersion: 0,
+      reason: 'the template index pinned at the first rating',
+    });
+  } catch (error) {
+    if (!(error instanceof StorageError && error.code === 'store_version_conflict')) throw error;
+  }
 }
 
 /**
@@ -600,7 +618,9 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
           `a fidelity rating requires the interview's site, employer type, timepoint and informant as first entered (got different ones for "${interviewId}")`,
         );
       }
-      checkScores(body.scores, body.informant, true, (await trialFidelityIndex(store, trial.trialId)).index);
+      const ratedIndex = await trialFidelityIndex(store, trial.trialId);
+      checkScores(body.scores, body.informant, true, ratedIndex.index);
+      if (ratedIndex.template) await pinTemplateIndex(store, trial.trialId, user);
       const record: FidelityRatingRecord = {
         ratingId: `${interviewId}/${user.userId}`,
         interviewId,
