@@ -21,11 +21,7 @@ import type {
   User,
 } from '../trial/index.ts';
 import {
-  allocate,
   createRandomisationState,
-  DIAGNOSIS_GROUPS,
-  evaluateEligibility,
-  type RandomisationState,
   type RandomSource,
   ROLES,
   randomisationConfigOf,
@@ -57,6 +53,7 @@ import type { OpenDatabase } from './database.ts';
 import { StorageError } from './errors.ts';
 import { createGroupCommit, type Settled } from './group-commit.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import { parseConfig, type RandomiseJob, randomiseBatch } from './randomise-batch.ts';
 import type { DatabaseSchema, RecordsTable, TrialsTable } from './schema.ts';
 import { createServerTables } from './server-tables.ts';
 
@@ -91,11 +88,6 @@ interface WriteContext {
   audit(entry: PendingAuditEntry): Promise<void>;
   /** The same transaction with another actor on its audit entries (one batch, several callers). */
   as(actor: StoreActor): WriteContext;
-  /**
-   * Runs `body` inside a savepoint: on an error, its writes and its audit entries are undone (the rest of
-   * the transaction stays) and the error is rethrown.
-   */
-  savepoint<T>(body: () => Promise<T>): Promise<T>;
 }
 
 /** Audit rows per multi-row INSERT (14 columns: well under SQLite's and PostgreSQL's parameter limits). */
@@ -194,30 +186,6 @@ function requireReason(change: ChangeContext, what: string): string {
     throw new StorageError('store_reason_required', `${what} requires a reason for the change (got none)`);
   }
   return reason.trim();
-}
-
-/** Freezes a parsed value and everything in it, so a shared copy cannot be changed by one of its users. */
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const member of Object.values(value)) deepFreeze(member);
-  }
-  return value;
-}
-
-let lastConfigText = '';
-let lastConfig: TrialConfig | undefined;
-
-/**
- * A trial's configuration parsed from its stored text, kept (frozen) for the next call with the same text:
- * the randomise path reads it once per randomisation and parsing it cost about 0.1 ms each time.
- */
-function parseConfig(text: string): TrialConfig {
-  if (lastConfig === undefined || text !== lastConfigText) {
-    lastConfig = deepFreeze(JSON.parse(text) as TrialConfig);
-    lastConfigText = text;
-  }
-  return lastConfig;
 }
 
 function toTrial(row: TrialsTable): Trial {
@@ -347,7 +315,6 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
         // INSERT per AUDIT_INSERT_CHUNK entries instead of one statement each); nothing reads audit_log
         // inside a write.
         const pending: StoredAuditEntry[] = [];
-        let broken: unknown;
         const contextFor = (who: StoreActor): WriteContext => ({
           db: connection,
           at,
@@ -373,34 +340,9 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
             head = { id: 1, seq: content.seq, hash };
           },
           as: contextFor,
-          async savepoint(inner) {
-            const savedHead = head;
-            const savedPending = pending.length;
-            await sql.raw('savepoint enrich_step').execute(connection);
-            let value: Awaited<ReturnType<typeof inner>>;
-            try {
-              value = await inner();
-            } catch (error) {
-              try {
-                await sql.raw('rollback to savepoint enrich_step').execute(connection);
-                await sql.raw('release savepoint enrich_step').execute(connection);
-              } catch (rollbackError) {
-                // The transaction is unusable (connection lost): the whole write fails with this error,
-                // even if the caller of savepoint() catches the step's own error.
-                broken = rollbackError;
-                throw rollbackError;
-              }
-              head = savedHead;
-              pending.length = savedPending;
-              throw error;
-            }
-            await sql.raw('release savepoint enrich_step').execute(connection);
-            return value;
-          },
         });
         const context = contextFor(actor);
         const result = await body(context);
-        if (broken !== undefined) throw broken;
         for (let start = 0; start < pending.length; start += AUDIT_INSERT_CHUNK) {
           await connection
             .insertInto('audit_log')
@@ -634,35 +576,33 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
 
   /**
    * Randomisations from concurrent callers are group-committed: while one batch is being written, the
-   * next callers queue, and the next batch runs all of them (in arrival order) in one serialised
-   * transaction, each in its own savepoint, with one commit (one fsync on SQLite, one lock of the audit
-   * head on PostgreSQL). A refused randomisation is rolled back to its savepoint (its writes and audit
-   * entries undone) and the others go on; every caller gets its answer after the commit.
+   * next callers queue, and the next batch randomises all of them (in arrival order) in one serialised
+   * transaction with one commit (one fsync on SQLite; one lock of the audit head on PostgreSQL) and a
+   * fixed number of statements (see randomiseBatch). A refused request changes nothing and the others go
+   * on; every caller gets its answer after the commit. Should a statement of the batch fail, nothing of it
+   * was committed and each request is tried again alone, in its own transaction.
    */
-  interface RandomiseJob {
-    readonly actor: StoreActor;
-    readonly body: (context: WriteContext) => Promise<RandomisationRecord>;
-  }
-  const randomiseBatch = createGroupCommit<RandomiseJob, RandomisationRecord>((jobs) =>
-    write((jobs[0] as RandomiseJob).actor, async (context) => {
-      const only = jobs.length === 1 ? jobs[0] : undefined;
-      // Alone, the job needs no savepoint: an error rolls back the whole (one-job) transaction.
-      if (only !== undefined) return [{ ok: true, value: await only.body(context) }];
+  const runBatch = (jobs: readonly RandomiseJob[]) =>
+    write((jobs[0] as RandomiseJob).actor, (context) =>
+      randomiseBatch(context, jobs, options.random, dialect),
+    );
+  const randomiseQueue = createGroupCommit<RandomiseJob, RandomisationRecord>(async (jobs) => {
+    if (jobs.length === 1) return runBatch(jobs);
+    try {
+      return await runBatch(jobs);
+    } catch {
       const results: Settled<RandomisationRecord>[] = [];
       for (const job of jobs) {
         try {
-          results.push({ ok: true, value: await context.savepoint(() => job.body(context.as(job.actor))) });
+          const [result] = await runBatch([job]);
+          results.push(result as Settled<RandomisationRecord>);
         } catch (error) {
           results.push({ ok: false, error });
         }
       }
       return results;
-    }),
-  );
-  const randomiseQueued = (
-    actor: StoreActor,
-    body: (context: WriteContext) => Promise<RandomisationRecord>,
-  ): Promise<RandomisationRecord> => randomiseBatch({ actor, body });
+    }
+  });
 
   const store: TrialStore = {
     dialect,
@@ -923,199 +863,7 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
     },
 
     async randomise(request: RandomiseRequest, actor: StoreActor): Promise<RandomisationRecord> {
-      const { trialId, screeningId } = request;
-      const refuse = (message: string): never => {
-        throw new StorageError('store_randomisation_refused', message);
-      };
-      return randomiseQueued(actor, async (context) => {
-        const trial = await unlockedTrial(context.db, trialId);
-        const config = parseConfig(trial.config);
-        const screeningRow = await findRecordRow(context.db, trialId, 'screening', screeningId);
-        if (screeningRow === undefined) {
-          throw new StorageError(
-            'store_not_found',
-            `randomisation requires a screening entry "${screeningId}" in trial "${trialId}" (got none)`,
-          );
-        }
-        const screening = JSON.parse(screeningRow.data) as ScreeningLogEntry;
-        const earlier = await context.db
-          .selectFrom('participants')
-          .select('participant_id')
-          .where('trial_id', '=', trialId)
-          .where('screening_id', '=', screeningId)
-          .executeTakeFirst();
-        if (earlier !== undefined || screening.outcome === 'randomised') {
-          throw new StorageError(
-            'store_already_randomised',
-            `screening entry "${screeningId}" was already randomised as participant "${earlier?.participant_id ?? screening.participantId}": a person is randomised at most once`,
-          );
-        }
-        if (screening.outcome !== 'pending') {
-          refuse(
-            `randomisation requires a screening outcome of pending (got "${screening.outcome}" for "${screeningId}")`,
-          );
-        }
-        const consent = await findRecordRow(context.db, trialId, 'consent', screeningId);
-        if (consent === undefined)
-          refuse(`randomisation requires recorded consent (got none for "${screeningId}")`);
-        const eligibility = evaluateEligibility(
-          config,
-          screening,
-          JSON.parse((consent as RecordsTable).data),
-        );
-        if (!eligibility.eligible) {
-          refuse(
-            `randomisation requires an eligible person (got "${screeningId}" not meeting ${eligibility.reasons.map((reason) => `${reason.ruleId} (${reason.status})`).join(', ')})`,
-          );
-        }
-        const strata = request.strata;
-        const hasFactor = (name: string) => config.factors.some((factor) => factor.name === name);
-        if (
-          hasFactor('site') &&
-          strata !== null &&
-          typeof strata === 'object' &&
-          strata.site !== screening.site
-        ) {
-          refuse(
-            `randomisation requires the confirmed site to match the screening site "${screening.site}" (got ${JSON.stringify(strata.site)})`,
-          );
-        }
-        let diagnosisGroup: DiagnosisGroup = 'other';
-        if (hasFactor('diagnosis_group')) {
-          const value = strata?.diagnosis_group;
-          if (!(DIAGNOSIS_GROUPS as readonly unknown[]).includes(value)) {
-            refuse(
-              `randomisation requires a confirmed diagnosis_group of ${DIAGNOSIS_GROUPS.join(', ')} (got ${JSON.stringify(value)})`,
-            );
-          }
-          diagnosisGroup = value as DiagnosisGroup;
-        }
-        // The audit head lock already serialises every writer; on PostgreSQL the state row is locked as well,
-        // so the allocation stays exactly-once even if a future write path skipped the head.
-        const stateQuery = context.db
-          .selectFrom('randomisation_states')
-          .selectAll()
-          .where('trial_id', '=', trialId);
-        const stateRow = await (dialect === 'postgres'
-          ? stateQuery.forUpdate()
-          : stateQuery
-        ).executeTakeFirstOrThrow();
-        const state = JSON.parse(stateRow.state) as RandomisationState;
-        const step = allocate(randomisationConfigOf(config), state, strata, options.random);
-        const sequence = step.allocation.sequence;
-        const participantId = request.participantId ?? `P${String(sequence).padStart(4, '0')}`;
-        if (typeof participantId !== 'string' || !TRIAL_ID.test(participantId)) {
-          throw new StorageError(
-            'store_record_invalid',
-            `participant id requires 1-64 letters, digits, _ or - (got ${JSON.stringify(participantId)})`,
-          );
-        }
-        const taken = await context.db
-          .selectFrom('participants')
-          .select('participant_id')
-          .where('trial_id', '=', trialId)
-          .where('participant_id', '=', participantId)
-          .executeTakeFirst();
-        if (taken !== undefined) {
-          throw new StorageError(
-            'store_conflict',
-            `participant id "${participantId}" requires an id not yet used`,
-          );
-        }
-        const randomisedDate = context.at.slice(0, 10);
-        const strataCopy = Object.fromEntries(
-          config.factors.map((factor) => [factor.name, strata[factor.name] as string]),
-        );
-        await context.db
-          .insertInto('participants')
-          .values({
-            trial_id: trialId,
-            participant_id: participantId,
-            screening_id: screeningId,
-            site: screening.site,
-            diagnosis_group: diagnosisGroup,
-            created_at: context.at,
-          })
-          .execute();
-        await context.db
-          .insertInto('allocations')
-          .values({
-            trial_id: trialId,
-            participant_id: participantId,
-            sequence,
-            arm: step.allocation.arm,
-            stratum: step.allocation.stratum,
-            strata: canonicalJson(strataCopy),
-            method: config.randomisation.kind,
-            randomised_date: randomisedDate,
-            randomised_at: context.at,
-            randomised_by: actor.userId,
-          })
-          .execute();
-        await context.db
-          .updateTable('randomisation_states')
-          .set({ state: JSON.stringify(step.nextState), updated_at: context.at })
-          .where('trial_id', '=', trialId)
-          .execute();
-        if (trial.settings_locked_at === null) {
-          await context.db
-            .updateTable('trials')
-            .set({ settings_locked_at: context.at })
-            .where('trial_id', '=', trialId)
-            .execute();
-        }
-        const record: RandomisationRecord = {
-          participantId,
-          sequence,
-          randomisedDate,
-          randomisedAt: context.at,
-          randomisedBy: actor.userId,
-          strata: strataCopy,
-          method: config.randomisation.kind,
-          arm: step.allocation.arm,
-        };
-        for (const [field, value] of Object.entries({
-          screeningId,
-          site: screening.site,
-          diagnosisGroup,
-        })) {
-          await context.audit({
-            trialId,
-            action: 'create',
-            entity: 'participant',
-            recordId: participantId,
-            field,
-            oldValue: undefined,
-            newValue: value,
-            reason: null,
-          });
-        }
-        for (const field of ['sequence', 'strata', 'method', 'randomisedAt', 'arm'] as const) {
-          await context.audit({
-            trialId,
-            action: 'randomise',
-            entity: 'randomisation',
-            recordId: participantId,
-            field,
-            oldValue: undefined,
-            newValue: record[field],
-            reason: null,
-            revealsAllocation: revealsAllocation('randomisation', field),
-          });
-        }
-        await putRecord(
-          context,
-          trialId,
-          'screening',
-          screeningId,
-          null,
-          { ...screening, outcome: 'randomised', participantId } as unknown as Record<string, unknown>,
-          actor,
-          'randomised',
-          screeningRow,
-        );
-        return record;
-      });
+      return randomiseQueue({ request, actor });
     },
 
     async listParticipants(trialId: string): Promise<Participant[]> {
