@@ -3,8 +3,10 @@ import { describe, it } from 'node:test';
 import { InvalidArgumentError } from '../errors.ts';
 import {
   createNormalEquationsWorkspace,
+  equilibratedCholeskyInverse,
   solveEquilibratedCholesky,
   weightedCrossProduct,
+  weightedGram,
 } from './normal-equations.ts';
 
 /** A deterministic column-major test matrix (intercept first) with n rows and p columns. */
@@ -125,6 +127,93 @@ describe('solveEquilibratedCholesky', () => {
         error instanceof InvalidArgumentError &&
         error.message ===
           'solveEquilibratedCholesky requires arrays sized for 2 unknowns (got gram 3, rhs 2, solution 2, workspace for 2)',
+    );
+  });
+});
+
+describe('weightedGram', () => {
+  it("equals the naive sums X'WX and X'Wz for every block and column split", () => {
+    // Row counts around the 1024-row block and odd/even column counts (the tile is 2 x 4 over [X z]).
+    for (const [n, p] of [
+      [1, 1],
+      [3, 2],
+      [5, 3],
+      [1023, 4],
+      [1025, 11],
+      [2100, 8],
+    ] as const) {
+      const x = testMatrix(n, p);
+      const columns = Array.from({ length: p }, (_, j) => x.subarray(j * n, (j + 1) * n));
+      const weights = Float64Array.from({ length: n }, (_, i) => 0.25 + Math.cos(i) ** 2);
+      const z = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 3));
+      const gram = new Float64Array(p * p);
+      const rhs = new Float64Array(p);
+      weightedGram(columns, n, weights, z, gram, rhs);
+      for (let j = 0; j < p; j++) {
+        let expectedRhs = 0;
+        for (let i = 0; i < n; i++)
+          expectedRhs += (x[j * n + i] as number) * (weights[i] as number) * (z[i] as number);
+        assert.ok(Math.abs((rhs[j] as number) - expectedRhs) <= 1e-12 * Math.max(1, Math.abs(expectedRhs)));
+        for (let k = 0; k < p; k++) {
+          let expected = 0;
+          for (let i = 0; i < n; i++)
+            expected += (x[j * n + i] as number) * (weights[i] as number) * (x[k * n + i] as number);
+          const actual = gram[k * p + j] as number;
+          assert.ok(
+            Math.abs(actual - expected) <= 1e-12 * Math.max(1, Math.abs(expected)),
+            `n ${n}, p ${p}, (${j}, ${k}): ${actual} vs ${expected}`,
+          );
+        }
+      }
+    }
+  });
+
+  it('rejects arrays too short for the dimensions', () => {
+    assert.throws(
+      () =>
+        weightedGram(
+          [new Float64Array(2)],
+          3,
+          new Float64Array(3),
+          new Float64Array(3),
+          new Float64Array(1),
+          new Float64Array(1),
+        ),
+      (error: unknown) =>
+        error instanceof InvalidArgumentError &&
+        error.message ===
+          'weightedGram requires arrays sized for 3 x 1 (got columns of 2, weights 3, vector 3, gram 1, rhs 1)',
+    );
+  });
+});
+
+describe('equilibratedCholeskyInverse', () => {
+  it('inverts the matrix last solved: gram times the result is the identity', () => {
+    const n = 60;
+    const p = 5;
+    const x = testMatrix(n, p);
+    const gram = new Float64Array(p * p);
+    const rhs = new Float64Array(p);
+    const workspace = createNormalEquationsWorkspace(p);
+    weightedCrossProduct(x, n, p, new Float64Array(n).fill(1), new Float64Array(n), gram, rhs, workspace);
+    solveEquilibratedCholesky(gram, rhs, p, new Float64Array(p), workspace);
+    const inverse = equilibratedCholeskyInverse(workspace, new Float64Array(p * p));
+    for (let i = 0; i < p; i++) {
+      for (let j = 0; j < p; j++) {
+        assert.equal(inverse[i * p + j], inverse[j * p + i]);
+        let product = 0;
+        for (let k = 0; k < p; k++) product += (gram[i * p + k] as number) * (inverse[k * p + j] as number);
+        assert.ok(Math.abs(product - (i === j ? 1 : 0)) < 1e-12, `(${i}, ${j}): ${product}`);
+      }
+    }
+  });
+
+  it('rejects an output shorter than the matrix', () => {
+    assert.throws(
+      () => equilibratedCholeskyInverse(createNormalEquationsWorkspace(2), new Float64Array(3)),
+      (error: unknown) =>
+        error instanceof InvalidArgumentError &&
+        error.message === 'equilibratedCholeskyInverse requires an output of 4 values (got 3)',
     );
   });
 });

@@ -25,8 +25,8 @@ export interface GlmIrlsOptions {
   /** `glm.control(epsilon)`, default 1e-8. */
   epsilon?: number;
   /**
-   * `'auto'` (default): normal equations in each pass with one final QR, falling back to `'qr'` for anything
-   * unusual; `'qr'`: a Householder QR in every pass, as `glm.fit`. Both give R's iterations and results;
+   * `'auto'` (default): normal equations in each pass (with a final QR unless the last pass is
+   * well-conditioned), falling back to `'qr'` for anything unusual; `'qr'`: a Householder QR in every pass, as `glm.fit`. Both give R's iterations and results;
    * they differ only by rounding (see {@link fitGlmIrls}).
    */
   method?: 'auto' | 'qr';
@@ -116,8 +116,11 @@ function addWarning(warnings: string[], message: string): void {
  *
  * With `method: 'auto'` (the default) each pass's weighted least-squares problem is first solved through the
  * normal equations (equilibrated Cholesky of X'WX, several times cheaper than a QR), which gives the same
- * iterates up to rounding; the last pass is then decomposed by Householder QR and its solution, eta, mu and
- * deviance taken from that QR exactly as R computes them. Any pass that is not routine sends the whole fit
+ * iterates up to rounding. When the last pass is well-conditioned (VIF at most
+ * {@link FINAL_CHOLESKY_VIF_LIMIT}) its solution is refined once against the data and the unscaled covariance
+ * taken from its Cholesky factor, agreeing with R's QR to rounding; `qr` is then computed only if read.
+ * Otherwise the last pass is decomposed by Householder QR and its solution, eta, mu and deviance taken from
+ * that QR exactly as R computes them. Any pass that is not routine sends the whole fit
  * back to the pure-QR path (`method: 'qr'`, one QR per pass as `glm.fit`): a largest variance inflation
  * factor of the equilibrated X'WX above {@link NORMAL_EQUATIONS_VIF_LIMIT} or a Cholesky breakdown, rank
  * deficiency (aliased columns), rows with zero working weight, step halving, non-convergence, invalid
