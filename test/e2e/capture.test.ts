@@ -172,12 +172,14 @@ describe('fidelity and wellbeing capture in the browser app', { skip: skipReason
     await manager.getByRole('cell', { name: 'Voluntary sector' }).nth(1).waitFor();
     await manager.getByRole('link', { name: 'Fidelity index' }).click();
     await manager.getByRole('heading', { name: 'Fidelity index' }).waitFor();
-    await manager.getByText('This trial rates against the shipped template').waitFor();
+    // The first rating (previous test) pinned the template as the trial's index: version 1, placeholders flagged.
+    await manager.getByText(/still the template's placeholders/).waitFor();
     const item = (id: string) => manager.getByRole('group', { name: `Item ${id}` });
     const wording = 'Peer workers draw on their own lived experience in building trust';
     await item('s_trusting_relationships_1').getByLabel('Item wording').fill(wording);
+    await manager.getByLabel('Reason for the change').fill('the published wording');
     await manager.getByRole('button', { name: 'Save the index' }).click();
-    await manager.getByRole('status').filter({ hasText: 'Fidelity index saved (version 1)' }).waitFor();
+    await manager.getByRole('status').filter({ hasText: 'Fidelity index saved (version 2)' }).waitFor();
     // e2e-int-1 was rated on this item: removing it is refused, with the item named.
     await item('s_trusting_relationships_1')
       .getByRole('button', { name: /^Remove item/ })
@@ -193,7 +195,7 @@ describe('fidelity and wellbeing capture in the browser app', { skip: skipReason
       manager,
       `/api/trials/${trialId}/fidelity/index`,
     );
-    assert.equal(index.version, 1);
+    assert.equal(index.version, 2);
     assert.equal(index.template, false);
     assert.equal((index.index.items[0] as IndexItem & { text: string }).text, wording);
 

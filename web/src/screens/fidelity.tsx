@@ -680,6 +680,15 @@ export function FidelityIndexScreen(_props: { user: SessionUser }) {
               This trial rates against the shipped template: its items are placeholders, a starting point to
               replace with the published index's items. Saving makes the edited index the trial's own.
             </Notice>
+          ) : index.data.index.items.some((item) => item.placeholder === true) ? (
+            <Notice kind="warning" title="Placeholder items">
+              Some of this trial's items are still the template's placeholders (
+              {index.data.index.items
+                .filter((item) => item.placeholder === true)
+                .map((item) => item.id)
+                .join(', ')}
+              ): replace their wording with the published index's items.
+            </Notice>
           ) : null}
           <Notice kind="info">
             Once an item has ratings it stays: it cannot be removed, moved to another part or domain, or lose
