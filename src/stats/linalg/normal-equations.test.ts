@@ -182,7 +182,7 @@ describe('weightedGram', () => {
       (error: unknown) =>
         error instanceof InvalidArgumentError &&
         error.message ===
-          'weightedGram requires arrays sized for 3 x 1 (got columns of 2, weights 3, vector 3, gram 1, rhs 1)',
+          'weightedGram requires arrays sized for 3 x 1 (got columns of 2, weights 3, vector 3, gram 1, rhs 1, workspace for 1 columns)',
     );
   });
 });

@@ -6,10 +6,15 @@ const BLOCK_ROWS = 256;
 /** Scratch space for {@link weightedCrossProduct} and {@link solveEquilibratedCholesky} with `columnCount` columns. */
 export interface NormalEquationsWorkspace {
   readonly columnCount: number;
-  /** Column-major (columnCount + 1) x BLOCK_ROWS block of weighted rows. */
-  readonly block: Float64Array;
+  /**
+   * Column-major (columnCount + 1) x BLOCK_ROWS block of weighted rows for {@link weightedCrossProduct};
+   * allocated on its first use (empty until then).
+   */
+  block: Float64Array;
   /** Column-major (columnCount + 1) x (columnCount + 1) running sums. */
   readonly total: Float64Array;
+  /** The eight sums of one tile in {@link weightedGram}. */
+  readonly tile: Float64Array;
   /** Column-major columnCount x columnCount: the equilibrated Cholesky factor, then its inverse. */
   readonly factor: Float64Array;
   readonly scale: Float64Array;
@@ -20,8 +25,9 @@ export interface NormalEquationsWorkspace {
 export function createNormalEquationsWorkspace(columnCount: number): NormalEquationsWorkspace {
   return {
     columnCount,
-    block: new Float64Array((columnCount + 1) * BLOCK_ROWS),
+    block: new Float64Array(0),
     total: new Float64Array((columnCount + 1) * (columnCount + 1)),
+    tile: new Float64Array(8),
     factor: new Float64Array(columnCount * columnCount),
     scale: new Float64Array(columnCount),
     work: new Float64Array(columnCount),
@@ -65,6 +71,7 @@ export function weightedCrossProduct(
       `weightedCrossProduct requires arrays sized for ${n} x ${p} (got matrix ${matrix.length}, weights ${weights.length}, vector ${vector.length}, gram ${gram.length}, rhs ${rhs.length}, workspace for ${workspace.columnCount} columns)`,
     );
   }
+  if (workspace.block.length === 0) workspace.block = new Float64Array((p + 1) * BLOCK_ROWS);
   const { block, total } = workspace;
   const q = p + 1; // the block's last column holds `vector`, so the rhs is column p of the extended product
   // Upper triangle of the extended q x q product (column-major), accumulated block by block.
@@ -322,6 +329,7 @@ export function weightedGram(
   vector: Float64Array,
   gram: Float64Array,
   rhs: Float64Array,
+  workspace: NormalEquationsWorkspace = createNormalEquationsWorkspace(columns.length),
 ): void {
   const n = rowCount;
   const p = columns.length;
@@ -330,18 +338,19 @@ export function weightedGram(
     weights.length < n ||
     vector.length < n ||
     gram.length < p * p ||
-    rhs.length < p
+    rhs.length < p ||
+    workspace.columnCount !== p
   ) {
     throw new InvalidArgumentError(
-      `weightedGram requires arrays sized for ${n} x ${p} (got columns of ${Math.min(...columns.map((column) => column.length))}, weights ${weights.length}, vector ${vector.length}, gram ${gram.length}, rhs ${rhs.length})`,
+      `weightedGram requires arrays sized for ${n} x ${p} (got columns of ${Math.min(...columns.map((column) => column.length))}, weights ${weights.length}, vector ${vector.length}, gram ${gram.length}, rhs ${rhs.length}, workspace for ${workspace.columnCount} columns)`,
     );
   }
   // Column p of the extended matrix is z, so the rhs is the last column of its cross product.
   const extended = [...columns, vector];
   const q = p + 1;
   const last = q - 1;
-  const total = new Float64Array(q * q); // upper triangle, column-major
-  const sums = new Float64Array(8);
+  const { total, tile: sums } = workspace; // total: upper triangle, column-major
+  total.fill(0);
   for (let first = 0; first < n; first += GRAM_BLOCK_ROWS) {
     const end = Math.min(n, first + GRAM_BLOCK_ROWS);
     for (let j = 0; j < q; j += 2) {

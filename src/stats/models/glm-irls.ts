@@ -478,7 +478,7 @@ function fitByNormalEquations(
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     iterations = iteration;
     if (!family.workingWeightsInto(y, eta, mu, weight, response, n)) return undefined;
-    weightedGram(columns, n, weight, response, gram, rhs);
+    weightedGram(columns, n, weight, response, gram, rhs, workspace);
     inflation = solveEquilibratedCholesky(gram, rhs, p, start, workspace);
     if (!(inflation <= NORMAL_EQUATIONS_VIF_LIMIT)) return undefined;
     deviance = updateFitAndDeviance(x, n, p, start, eta, mu, y, family);
@@ -669,10 +669,27 @@ function linearPredictor(
         (x[c3 + i] as number) * b3;
     }
   }
-  for (; j < p; j++) {
-    const coefficient = coefficients[j] as number;
-    const base = j * n;
-    for (let i = 0; i < n; i++) eta[i] = (eta[i] as number) + (x[base + i] as number) * coefficient;
+  // The last one to three columns in one more pass (same order of additions).
+  const remaining = p - j;
+  if (remaining === 0) return;
+  const b0 = coefficients[j] as number;
+  const b1 = remaining > 1 ? (coefficients[j + 1] as number) : 0;
+  const b2 = remaining > 2 ? (coefficients[j + 2] as number) : 0;
+  const c0 = j * n;
+  if (remaining === 1) {
+    for (let i = 0; i < n; i++) eta[i] = (eta[i] as number) + (x[c0 + i] as number) * b0;
+  } else if (remaining === 2) {
+    for (let i = 0; i < n; i++) {
+      eta[i] = (eta[i] as number) + (x[c0 + i] as number) * b0 + (x[c0 + n + i] as number) * b1;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      eta[i] =
+        (eta[i] as number) +
+        (x[c0 + i] as number) * b0 +
+        (x[c0 + n + i] as number) * b1 +
+        (x[c0 + 2 * n + i] as number) * b2;
+    }
   }
 }
 
