@@ -6,6 +6,7 @@ import type {
   ContactRecord,
   FollowUpInterview,
   SeriousAdverseEvent,
+  ServiceUseEvent,
   WithdrawalRecord,
 } from '../../src/trial/index.ts';
 
@@ -102,3 +103,15 @@ export const NOT_COMPLETED_REASONS = [
   { value: 'died', label: 'Died' },
   { value: 'other', label: 'Other' },
 ] as const satisfies readonly Option<NonNullable<FollowUpInterview['notCompletedReason']>>[];
+
+export const SERVICE_USE_EVENT_KINDS = [
+  { value: 'admission', label: 'Psychiatric inpatient admission' },
+  { value: 'crisis_team', label: 'Crisis team contacts' },
+  { value: 'liaison', label: 'Liaison psychiatry contacts' },
+  { value: 'community_team', label: 'Community mental health team contacts' },
+] as const satisfies readonly Option<ServiceUseEvent['kind']>[];
+
+export const LEGAL_STATUSES = [
+  { value: 'voluntary', label: 'Voluntary' },
+  { value: 'involuntary', label: 'Involuntary (detained)' },
+] as const satisfies readonly Option<Extract<ServiceUseEvent, { kind: 'admission' }>['legalStatus']>[];

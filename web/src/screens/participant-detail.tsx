@@ -1,8 +1,10 @@
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { api, type SessionUser } from '../api.ts';
+import { Field } from '../components/fields.tsx';
 import { ErrorNotice, Loading, Notice } from '../components/notice.tsx';
 import { useApi } from '../components/use-api.ts';
 import { formatDate, humanise } from '../labels.ts';
+import { EMERGENCY_UNBLIND_ROLES, roleIn } from '../permissions.ts';
 import { Link } from '../router.tsx';
 import { useTrial } from '../trial-context.tsx';
 import { Facts, Page, Panel } from './page.tsx';
@@ -151,6 +153,11 @@ export function ParticipantScreen(props: { user: SessionUser; id: string }) {
           }
         />
       ) : null}
+      {data.status === 'randomised' &&
+      trial.locked_at === null &&
+      roleIn(EMERGENCY_UNBLIND_ROLES, props.user.role) ? (
+        <EmergencyUnblinding participant={data} />
+      ) : null}
       {data.status === 'randomised' && ['peer_worker', 'pw_coordinator'].includes(props.user.role) ? (
         <p>
           <Link className="button primary" href={`/contact/${data.id}`}>
@@ -159,5 +166,134 @@ export function ParticipantScreen(props: { user: SessionUser; id: string }) {
         </p>
       ) : null}
     </Page>
+  );
+}
+
+/** The server's answer to an emergency unblinding. */
+interface Unblinding {
+  readonly participant_id: string;
+  readonly arm: string;
+  readonly unblinded_at: string;
+}
+
+/** The shortest reason the server accepts (src/server/routes/safety.ts). */
+const MIN_REASON = 10;
+
+/**
+ * Emergency unblinding, set apart from the rest of the page: a deliberate two-step control (open, then
+ * confirm with a reason that names why) for the roles `can()` allows (web/src/permissions.ts). The arm
+ * the server answers is kept in this component's state only: shown to the requester on this page, never
+ * written to a draft or the address, and gone when they leave the page. The audit trail keeps who, when
+ * and why.
+ */
+function EmergencyUnblinding(props: { participant: Participant }) {
+  const p = props.participant;
+  const label = p.participant_id ?? p.id;
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [tried, setTried] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const [revealed, setRevealed] = useState<Unblinding | undefined>(undefined);
+  const reasonError =
+    reason.trim().length < MIN_REASON
+      ? `Give the clinical reason for unblinding (at least ${MIN_REASON} characters)`
+      : undefined;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setTried(true);
+    if (reasonError !== undefined) return;
+    setBusy(true);
+    try {
+      const answer = await api<Unblinding>('POST', `/api/participants/${encodeURIComponent(p.id)}/unblind`, {
+        reason: reason.trim(),
+      });
+      setRevealed(answer);
+      setError(undefined);
+      setOpen(false);
+      setReason('');
+      setTried(false);
+    } catch (reason) {
+      setError(reason);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="panel danger-zone" aria-labelledby="unblinding-title" id="unblinding">
+      <div className="panel-head">
+        <h2 id="unblinding-title">Emergency unblinding</h2>
+      </div>
+      {revealed === undefined ? null : (
+        <div className="notice notice-warning" role="status">
+          <strong className="notice-title">
+            Allocation of {revealed.participant_id}: {humanise(revealed.arm)}
+          </strong>
+          <div>
+            <p>
+              Unblinded at {revealed.unblinded_at.replace('T', ' ').slice(0, 16)} UTC; the audit trail records
+              your name and reason. This is shown to you on this page only: it is gone when you leave the
+              page.
+            </p>
+            <button type="button" className="button subtle" onClick={() => setRevealed(undefined)}>
+              Hide the allocation
+            </button>
+          </div>
+        </div>
+      )}
+      {error === undefined ? null : <ErrorNotice error={error} title="Not unblinded" />}
+      {revealed !== undefined ? null : open ? (
+        <form className="confirm-box" noValidate aria-label="Confirm emergency unblinding" onSubmit={submit}>
+          <p>
+            <strong>Reveal the allocation of {label} to you?</strong>
+          </p>
+          <ul>
+            <li>You will learn this participant&rsquo;s arm and can no longer assess them blind.</li>
+            <li>
+              It is recorded in the audit trail with your name, the time and your reason, and cannot be
+              undone.
+            </li>
+            <li>Use it only when knowing the allocation is needed for the participant&rsquo;s safety.</li>
+          </ul>
+          <Field label="Reason for unblinding" error={tried ? reasonError : undefined}>
+            {({ id, describedBy, invalid }) => (
+              <textarea
+                id={id}
+                rows={3}
+                value={reason}
+                aria-describedby={describedBy}
+                aria-invalid={invalid}
+                onChange={(event) => setReason(event.target.value)}
+              />
+            )}
+          </Field>
+          <div className="form-actions">
+            <button type="submit" className="button danger" disabled={busy}>
+              {busy ? 'Unblinding…' : 'Reveal the allocation'}
+            </button>
+            <button
+              type="button"
+              className="button subtle"
+              onClick={() => {
+                setOpen(false);
+                setTried(false);
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <>
+          <p className="muted">
+            Only for a clinical emergency in which the allocation must be known. It reveals this
+            participant&rsquo;s arm to you and is audited.
+          </p>
+          <button type="button" className="button danger" onClick={() => setOpen(true)}>
+            Emergency unblinding…
+          </button>
+        </>
+      )}
+    </section>
   );
 }

@@ -1,0 +1,39 @@
+// The web app's role lists (web/src/permissions.ts) repeat what `can()` allows, because the app may import
+// only types from src/trial. Each list must equal the roles `can()` allows for its action on an open trial,
+// at the user's own site, so a control is never shown to a role the server refuses (or hidden from one it allows).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Action, can, type ParticipantResource, ROLES, type Role } from '../../src/trial/index.ts';
+import {
+  EMERGENCY_UNBLIND_ROLES,
+  RECORD_FOLLOW_UP_ROLES,
+  WRITE_PARTICIPANT_ROLES,
+} from '../../web/src/permissions.ts';
+
+function allowed(action: Action, trialLocked: boolean): Role[] {
+  return ROLES.filter((role) => {
+    const userId = `u-${role}`;
+    const resource: ParticipantResource = {
+      kind: 'participant',
+      trialLocked,
+      site: 'site_1',
+      peerWorkerIds: [userId],
+    };
+    return can({ userId, username: role, role, sites: ['site_1'] }, action, resource);
+  });
+}
+
+describe('the web app role lists agree with can()', () => {
+  for (const [action, list] of [
+    ['emergency_unblind', EMERGENCY_UNBLIND_ROLES],
+    ['write_participant', WRITE_PARTICIPANT_ROLES],
+    ['record_follow_up', RECORD_FOLLOW_UP_ROLES],
+  ] as const) {
+    it(`${action}: the roles shown the control are exactly the roles can() allows (open trial)`, () => {
+      assert.deepEqual([...list].sort(), allowed(action, false).sort());
+    });
+    it(`${action}: nobody may once the trial is locked (the app hides the control then)`, () => {
+      assert.deepEqual(allowed(action, true), []);
+    });
+  }
+});
