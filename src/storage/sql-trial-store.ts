@@ -37,6 +37,7 @@ import {
   validateFidelityRating,
   validateInterview,
   validatePeerWorkerAssignment,
+  validateRecruitmentTarget,
   validateScreeningEntry,
   validateSeriousAdverseEvent,
   validateServiceUseEvent,
@@ -173,6 +174,8 @@ function recordKey(
     case 'fidelity_index':
       // One per trial: the trial's own index replaces the shipped template.
       return { recordId: 'current', participantId: null };
+    case 'recruitment_target':
+      return { recordId: requireText(kind, record, 'targetId'), participantId: null };
   }
   throw new StorageError(
     'store_record_invalid',
@@ -278,6 +281,8 @@ function validateRecord(
       return validateWellbeingPseudonymKey(record);
     case 'fidelity_index':
       return validateFidelityIndex(record);
+    case 'recruitment_target':
+      return validateRecruitmentTarget(record);
   }
 }
 

@@ -11,6 +11,7 @@
  */
 
 import type { FidelityRatingRecord, WellbeingResponseRecord } from './domain/capture-records.ts';
+import type { RecruitmentTargetRecord } from './domain/recruitment-target.ts';
 import type {
   BaselineRecord,
   ConsentRecord,
@@ -62,6 +63,8 @@ export interface StoredRecordTypes {
   readonly wellbeing_pseudonym_key: WellbeingPseudonymKeyRecord;
   /** The trial's own fidelity index (one per trial, key `current`); the shipped template until one is saved. */
   readonly fidelity_index: FidelityIndexDefinition;
+  /** The trial's recruitment target (one per trial, key `trial`): total, dates, per-site totals. */
+  readonly recruitment_target: RecruitmentTargetRecord;
 }
 
 /** A kind of record saved with {@link TrialStore.saveRecord}. */
@@ -86,6 +89,7 @@ export const STORED_RECORD_KINDS: readonly StoredRecordKind[] = [
   'wellbeing_norms',
   'wellbeing_pseudonym_key',
   'fidelity_index',
+  'recruitment_target',
 ];
 
 /** A record as stored: the record, its key, its version (1 on creation, +1 per change) and who wrote it. */

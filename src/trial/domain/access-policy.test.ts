@@ -56,6 +56,7 @@ const EXPECTED: Readonly<Record<Action, readonly string[]>> = {
   complete_wellbeing: ['before lock', 'no', 'no', 'no', 'before lock', 'no', 'no'],
   view_wellbeing_aggregate: ['yes', 'yes', 'no', 'yes', 'no', 'no', 'no'],
   manage_wellbeing_norms: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
+  manage_recruitment_target: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
   export_wellbeing: ['yes', 'no', 'no', 'no', 'no', 'yes', 'no'],
 };
 
@@ -104,6 +105,7 @@ describe('can: every role x action', () => {
           'view_wellbeing_aggregate',
           'manage_wellbeing_norms',
           'export_wellbeing',
+          'manage_recruitment_target',
         ].includes(action);
         for (const locked of [false, true]) {
           if (participantAction) {

@@ -39,6 +39,7 @@ export const ACTIONS = [
   'view_wellbeing_aggregate',
   'manage_wellbeing_norms',
   'export_wellbeing',
+  'manage_recruitment_target',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -78,6 +79,8 @@ export const ACTION_DESCRIPTIONS: Readonly<Record<Action, string>> = {
   manage_wellbeing_norms: 'set the population norms the wellbeing cohort is compared with',
   export_wellbeing:
     'export the wellbeing questionnaires with worker ids replaced by pseudonyms (audited; for enrich cohort)',
+  manage_recruitment_target:
+    "set the trial's recruitment target: total, start and end dates, per-site totals (reason on change)",
 };
 
 /** The trial as a whole (exports, audit, lock, configuration, users, summaries). */
@@ -128,6 +131,7 @@ const WRITES: readonly Action[] = [
   'manage_fidelity_index',
   'complete_wellbeing',
   'manage_wellbeing_norms',
+  'manage_recruitment_target',
 ];
 
 const PARTICIPANT_ACTIONS: readonly Action[] = [
@@ -176,6 +180,7 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
       'manage_fidelity_index',
       'view_wellbeing_aggregate',
       'manage_wellbeing_norms',
+      'manage_recruitment_target',
     ],
     locked: [
       'read_participant',

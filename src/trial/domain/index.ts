@@ -5,6 +5,7 @@ export * from './eligibility.ts';
 export * from './instruments.ts';
 export * from './placeholder-instruments.ts';
 export * from './record-validation.ts';
+export * from './recruitment-target.ts';
 export * from './redaction.ts';
 export * from './trial-config.ts';
 export * from './types.ts';
