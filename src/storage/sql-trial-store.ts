@@ -1079,19 +1079,22 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
           trialLocked: row.trial_id !== null && locked.get(row.trial_id) === true,
         });
         if (visible === undefined) continue;
-        const redacted = visible.old_value !== row.old_value || visible.new_value !== row.new_value;
+        const redacted =
+          visible.old_value !== row.old_value ||
+          visible.new_value !== row.new_value ||
+          visible.actor_id !== row.actor_id;
         entries.push({
           seq: Number(row.seq),
           at: row.at,
-          actorId: row.actor_id,
+          actorId: visible.actor_id,
           trialId: row.trial_id,
           action: row.action,
           entity: row.entity,
-          recordId: row.record_id,
+          recordId: visible.record_id,
           field: row.field,
           oldValue: visible.old_value === null ? null : (JSON.parse(visible.old_value) as unknown),
           newValue: visible.new_value === null ? null : (JSON.parse(visible.new_value) as unknown),
-          reason: row.reason,
+          reason: visible.reason,
           revealsAllocation: Number(row.reveals_allocation) === 1,
           redacted,
         });

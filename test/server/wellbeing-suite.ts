@@ -214,7 +214,7 @@ export function defineWellbeingSuite(dialect: 'sqlite' | 'postgres', fresh: Fres
       // Worker 0's unanswered T2 items are empty cells.
       const worker0T2 = lines.find((line) => line.startsWith(`${expected((workers[0] as Login).userId)},2,`));
       assert.equal(worker0T2?.split(',')[2 + itemIds.indexOf('wb14')], '');
-      const again = await world.as(as.admin as Login, 'GET', `${T}/exports/wellbeing.csv`);
+      const again = await world.as(as.statistician as Login, 'GET', `${T}/exports/wellbeing.csv`);
       assert.equal(again.statusCode, 200);
       assert.equal(again.body, exportCsv, 'pseudonyms are stable across exports');
       // Every answer in the file is the one submitted.
@@ -273,10 +273,17 @@ export function defineWellbeingSuite(dialect: 'sqlite' | 'postgres', fresh: Fres
       assert.equal(typeof comparisons[0]?.p_value, 'number');
     });
 
-    it('the export is refused to coordinators, managers, researchers, peer workers and the DMC, and audited', async () => {
-      for (const who of [as.coordinator1, as.manager, as.researcher1, as.dmc, workers[0]] as Login[]) {
+    it('the export is refused to coordinators, managers, researchers, peer workers, the DMC and the administrator, and audited', async () => {
+      for (const who of [
+        as.coordinator1,
+        as.manager,
+        as.researcher1,
+        as.dmc,
+        workers[0],
+        as.admin,
+      ] as Login[]) {
         const refused = await world.as(who, 'GET', `${T}/exports/wellbeing.csv`);
-        assert.ok([403, 404].includes(refused.statusCode), `${who.role}: ${refused.statusCode}`);
+        assert.equal(refused.statusCode, 403, `${who.role}: ${refused.statusCode}`);
         assert.ok(!refused.body.includes('pw-'), `${who.role} received a pseudonym`);
         for (const worker of workers) assert.ok(!refused.body.includes(worker.userId));
       }
@@ -289,8 +296,28 @@ export function defineWellbeingSuite(dialect: 'sqlite' | 'postgres', fresh: Fres
       );
       assert.deepEqual(
         exports.map((entry) => entry.actor_id),
-        [(as.statistician as Login).userId, (as.admin as Login).userId],
+        [(as.statistician as Login).userId, (as.statistician as Login).userId],
       );
+      // Questionnaire entries name nobody, for every viewer: no author, no record id (<user id>/<timepoint>),
+      // no reason, no values.
+      const questionnaireEntries = (
+        (await world.as(as.admin as Login, 'GET', `${T}/audit`)).json() as {
+          entries: {
+            entity: string;
+            actor_id: string;
+            record_id: string | null;
+            reason: string | null;
+            new_value: unknown;
+          }[];
+        }
+      ).entries.filter((entry) => entry.entity === 'wellbeing');
+      assert.ok(questionnaireEntries.length >= 18);
+      for (const entry of questionnaireEntries) {
+        assert.deepEqual(
+          [entry.actor_id, entry.record_id, entry.reason, entry.new_value],
+          ['withheld', null, null, null],
+        );
+      }
       assert.ok(exports.every((entry) => typeof entry.at === 'string' && entry.at !== ''));
       // The pseudonym key is in no audit value, not even the administrator's view.
       const key = (await world.store.findRecord('enrich', 'wellbeing_pseudonym_key', 'trial'))?.data

@@ -57,7 +57,7 @@ const EXPECTED: Readonly<Record<Action, readonly string[]>> = {
   view_wellbeing_aggregate: ['yes', 'yes', 'no', 'yes', 'no', 'no', 'no'],
   manage_wellbeing_norms: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
   manage_recruitment_target: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
-  export_wellbeing: ['yes', 'no', 'no', 'no', 'no', 'yes', 'no'],
+  export_wellbeing: ['no', 'no', 'no', 'no', 'no', 'yes', 'no'],
 };
 
 const user = (role: Role): User => ({ userId: 'u1', username: 'someone', role, sites: ['site_1', 'site_2'] });

@@ -150,12 +150,21 @@ const PARTICIPANT_ACTIONS: readonly Action[] = [
 
 const withoutWrites = (actions: readonly Action[]) => actions.filter((action) => !WRITES.includes(action));
 
+/**
+ * Actions kept from the administrator's "everything": the pseudonymised wellbeing export. With the audit
+ * trail and user accounts, an administrator could tie pseudonyms back to peer workers; the statistician, who
+ * sees neither, analyses the cohort.
+ */
+const CONFIDENTIAL_FROM_ADMIN: readonly Action[] = ['export_wellbeing'];
+const ADMIN_ACTIONS = ACTIONS.filter((action) => !CONFIDENTIAL_FROM_ADMIN.includes(action));
+
 const RULES: Readonly<Record<Role, RoleRule>> = {
-  // The system administrator: every action, unblinded; after the lock, no change to trial data.
+  // The system administrator: every action but the wellbeing export, unblinded; after the lock, no change to
+  // trial data.
   admin: {
     scope: 'all',
-    open: ACTIONS,
-    locked: withoutWrites(ACTIONS),
+    open: ADMIN_ACTIONS,
+    locked: withoutWrites(ADMIN_ACTIONS),
     blindedOpen: false,
     blindedLocked: false,
   },

@@ -156,7 +156,14 @@ export interface AuditEntryFields {
   readonly new_value: string | null;
   /** Set by storage when the entry was written; redaction also decides from entity and field itself. */
   readonly reveals_allocation?: number | boolean;
+  /** Who, which record and why: withheld from every viewer for wellbeing questionnaires. */
+  readonly actor_id?: string;
+  readonly record_id?: string | null;
+  readonly reason?: string | null;
 }
+
+/** The actor id shown for an audit entry whose author is withheld (wellbeing questionnaires). */
+export const WITHHELD_ACTOR = 'withheld';
 
 /**
  * An audit entry as `user` may see it: unchanged for users who may see allocations in the audit
@@ -174,9 +181,18 @@ export function redactAuditEntry<T extends AuditEntryFields>(
   context: RedactionContext,
 ): T | undefined {
   // Wellbeing answers are confidential to the peer worker, and the pseudonym key is a secret: no viewer
-  // reads either in the audit trail.
+  // reads either in the audit trail. Who wrote the entry, its record id (`<worker id>/<timepoint>`) and the
+  // reason for a change are withheld too: with them, an aggregate seen before and after one worker's
+  // submission, or the export's pattern of timepoints, would point to that worker's answers.
   if (entry.entity === 'wellbeing' || entry.entity === 'wellbeing_pseudonym_key') {
-    return { ...entry, old_value: null, new_value: null };
+    return {
+      ...entry,
+      old_value: null,
+      new_value: null,
+      actor_id: WITHHELD_ACTOR,
+      record_id: null,
+      reason: null,
+    };
   }
   const probe: User = { userId: '', username: '', role: user.role, sites: [] };
   if (can(probe, 'view_audit_allocations', { kind: 'trial', trialLocked: context.trialLocked })) return entry;
