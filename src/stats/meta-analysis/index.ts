@@ -3,6 +3,14 @@ export { type EggerTest, eggerTest } from './egger-test.ts';
 export { type EffectSizes, escalc, hedgesCorrection } from './escalc.ts';
 export { type LeaveOneOutRow, leaveOneOut } from './leave-one-out.ts';
 export {
+  type ChiSquareTest,
+  type MantelHaenszelMeasure,
+  type MantelHaenszelTests,
+  rmaMh,
+  rmaPeto,
+  type TablePoolingFit,
+} from './mantel-haenszel.ts';
+export {
   type MetaAnalysisOptions,
   type MetaAnalysisResult,
   type MetaStudy,
@@ -23,5 +31,6 @@ export {
   type SubgroupResult,
   subgroupAnalysis,
 } from './subgroup-analysis.ts';
+export { tablePoolingAnalysis } from './table-pooling-analysis.ts';
 export * from './types.ts';
 export { type UnirootResult, uniroot } from './uniroot.ts';

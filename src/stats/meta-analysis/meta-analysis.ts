@@ -2,12 +2,24 @@ import { ModelDataError } from '../errors.ts';
 import { type EggerTest, eggerTest } from './egger-test.ts';
 import { escalc } from './escalc.ts';
 import { type LeaveOneOutRow, leaveOneOut } from './leave-one-out.ts';
+import type { MantelHaenszelTests } from './mantel-haenszel.ts';
 import { type PooledSummary, pooledSummary } from './pooled-summary.ts';
 import { rma } from './rma.ts';
 import { type SubgroupAnalysis, subgroupAnalysis } from './subgroup-analysis.ts';
-import type { EffectMeasure, MetaMethod, MetaTest, StudyData } from './types.ts';
+import { tablePoolingAnalysis } from './table-pooling-analysis.ts';
+import {
+  type EffectMeasure,
+  isTableMethod,
+  type MetaTest,
+  type PoolingMethod,
+  type StudyData,
+} from './types.ts';
 
-/** One study's effect size, its 95% CI (normal, as forest()) and its weight in the pooled estimate. */
+/**
+ * One study's effect size, its 95% CI (normal, as forest()) and its weight in the pooled estimate. With
+ * MH and PETO, a study with no events (or only events) in both arms has no effect size: yi, vi and the CI
+ * are NaN (null in JSON), as rma.mh's drop00.
+ */
 export interface MetaStudy {
   readonly study: string;
   readonly yi: number;
@@ -22,8 +34,8 @@ export interface MetaStudy {
 /** Options of `metaAnalysis`. */
 export interface MetaAnalysisOptions {
   readonly measure: EffectMeasure;
-  /** REML by default, as metafor. */
-  readonly method?: MetaMethod;
+  /** REML by default, as metafor; MH and PETO pool 2×2 tables (binary measures only). */
+  readonly method?: PoolingMethod;
   /** z by default, as metafor. */
   readonly test?: MetaTest;
   /** Subgroup of each study and the column it came from, for a subgroup analysis. */
@@ -41,9 +53,11 @@ export interface MetaAnalysisOptions {
 /** A complete meta-analysis in the shape `enrich meta --json` prints (before snake_casing). */
 export interface MetaAnalysisResult extends PooledSummary {
   readonly measure: EffectMeasure;
-  readonly method: MetaMethod;
+  readonly method: PoolingMethod;
   readonly test: MetaTest;
   readonly studies: readonly MetaStudy[];
+  /** MH odds ratio only: the CMH, Cochran, Breslow-Day and Tarone tests of rma.mh. */
+  readonly mhTests?: MantelHaenszelTests;
   readonly subgroups?: SubgroupAnalysis;
   /** Egger's test, when k >= 3. */
   readonly egger?: EggerTest;
@@ -54,7 +68,8 @@ export interface MetaAnalysisResult extends PooledSummary {
  * A meta-analysis of study-level data: effect sizes (escalc), the pooled model (rma.uni), prediction
  * interval (predict.rma), study weights (weights.rma.uni), Egger's test when k >= 3 (regtest), and on
  * request subgroups and leave-one-out (leave1out), all as metafor 3.8-1. A random-effects model needs
- * at least 2 studies; FE works with 1.
+ * at least 2 studies; FE works with 1. Methods `MH` and `PETO` pool the 2×2 tables instead (rma.mh,
+ * rma.peto; see tablePoolingAnalysis): no Egger test, no tau², the prediction interval is the CI.
  *
  * @throws MetaAnalysisDataError for bad study rows (every problem listed).
  * @throws ModelDataError when a random-effects model has fewer than 2 studies.
@@ -70,6 +85,7 @@ export function metaAnalysis(data: StudyData, options: MetaAnalysisOptions): Met
   const method = options.method ?? 'REML';
   const test = options.test ?? 'z';
   const { measure } = options;
+  if (isTableMethod(method)) return tablePoolingAnalysis(data, { ...options, method, test });
   const sizes = escalc(measure, data, options.source);
   const k = sizes.yi.length;
   if (k < 1) throw new ModelDataError('a meta-analysis requires at least 1 study (got 0)');

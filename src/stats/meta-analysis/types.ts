@@ -10,6 +10,18 @@ export type EffectMeasure = 'RR' | 'OR' | 'RD' | 'SMD' | 'MD' | 'GEN';
  */
 export type MetaMethod = 'FE' | 'DL' | 'REML' | 'ML' | 'PM' | 'HE' | 'SJ';
 
+/**
+ * How studies are pooled by `metaAnalysis`: an inverse-variance model (`MetaMethod`), or an equal-effect
+ * model of the 2×2 tables: `MH` (Mantel-Haenszel, metafor::rma.mh; RR, OR, RD) or `PETO` (Peto's odds
+ * ratio, metafor::rma.peto; OR).
+ */
+export type PoolingMethod = MetaMethod | 'MH' | 'PETO';
+
+/** True for the table-based methods (MH, PETO), which need binary data and are equal-effect models. */
+export function isTableMethod(method: PoolingMethod): method is 'MH' | 'PETO' {
+  return method === 'MH' || method === 'PETO';
+}
+
 /** Test and CI for the coefficients: `z` (normal), or `knha` (Knapp-Hartung: t on k - p df, scaled SE). */
 export type MetaTest = 'z' | 'knha';
 
