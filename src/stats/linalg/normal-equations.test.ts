@@ -143,12 +143,15 @@ describe('weightedGram', () => {
       [2100, 8],
     ] as const) {
       const x = testMatrix(n, p);
-      const columns = Array.from({ length: p }, (_, j) => x.subarray(j * n, (j + 1) * n));
       const weights = Float64Array.from({ length: n }, (_, i) => 0.25 + Math.cos(i) ** 2);
       const z = Float64Array.from({ length: n }, (_, i) => Math.sin(i / 3));
+      const augmented = new Float64Array(n * (p + 2));
+      augmented.set(x);
+      augmented.set(z, n * p);
+      augmented.set(weights, n * (p + 1));
       const gram = new Float64Array(p * p);
       const rhs = new Float64Array(p);
-      weightedGram(columns, n, weights, z, gram, rhs);
+      weightedGram(augmented, n, p, gram, rhs);
       for (let j = 0; j < p; j++) {
         let expectedRhs = 0;
         for (let i = 0; i < n; i++)
@@ -170,19 +173,11 @@ describe('weightedGram', () => {
 
   it('rejects arrays too short for the dimensions', () => {
     assert.throws(
-      () =>
-        weightedGram(
-          [new Float64Array(2)],
-          3,
-          new Float64Array(3),
-          new Float64Array(3),
-          new Float64Array(1),
-          new Float64Array(1),
-        ),
+      () => weightedGram(new Float64Array(8), 3, 1, new Float64Array(1), new Float64Array(1)),
       (error: unknown) =>
         error instanceof InvalidArgumentError &&
         error.message ===
-          'weightedGram requires arrays sized for 3 x 1 (got columns of 2, weights 3, vector 3, gram 1, rhs 1, workspace for 1 columns)',
+          'weightedGram requires arrays sized for 3 x 1 (got augmented 8, gram 1, rhs 1, workspace for 1 columns)',
     );
   });
 });

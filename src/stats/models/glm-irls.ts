@@ -452,11 +452,14 @@ function fitByNormalEquations(
   const x = design.values;
   if (n <= p || p === 0 || maxIterations < 1) return undefined;
 
-  const columns = Array.from({ length: p }, (_, j) => x.subarray(j * n, (j + 1) * n));
+  // [X z w^2] in one array for weightedGram: a copy of X, then each pass's working response z and working
+  // weights w^2 = mu.eta^2 / V(mu), which the family writes there directly.
+  const augmented = new Float64Array(n * (p + 2));
+  augmented.set(x.subarray(0, n * p));
+  const response = augmented.subarray(p * n, (p + 1) * n);
+  const workingWeights = augmented.subarray((p + 1) * n, (p + 2) * n);
   const eta = new Float64Array(n);
   const mu = new Float64Array(n);
-  const weight = new Float64Array(n); // working weights w^2 = mu.eta^2 / V(mu) of the current pass
-  const response = new Float64Array(n); // working response z of the current pass
   const gram = new Float64Array(p * p);
   const rhs = new Float64Array(p);
   const workspace = createNormalEquationsWorkspace(p);
@@ -477,8 +480,8 @@ function fitByNormalEquations(
   let inflation = Number.POSITIVE_INFINITY;
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     iterations = iteration;
-    if (!family.workingWeightsInto(y, eta, mu, weight, response, n)) return undefined;
-    weightedGram(columns, n, weight, response, gram, rhs, workspace);
+    if (!family.workingWeightsInto(y, eta, mu, workingWeights, response, n)) return undefined;
+    weightedGram(augmented, n, p, gram, rhs, workspace);
     inflation = solveEquilibratedCholesky(gram, rhs, p, start, workspace);
     if (!(inflation <= NORMAL_EQUATIONS_VIF_LIMIT)) return undefined;
     deviance = updateFitAndDeviance(x, n, p, start, eta, mu, y, family);
@@ -493,15 +496,18 @@ function fitByNormalEquations(
   }
   if (!converged) return undefined;
 
+  // glm.fit's w = sqrt(w^2) of the last pass, in its own array: the result keeps it, but not `augmented`.
+  const weight = new Float64Array(n);
+  for (let i = 0; i < n; i++) weight[i] = Math.sqrt(workingWeights[i] as number);
   if (inflation <= FINAL_CHOLESKY_VIF_LIMIT) {
     // Well-conditioned: the last pass's Cholesky factor gives the result (see the limit).
     const unscaledCovariance = equilibratedCholeskyInverse(workspace, new Float64Array(p * p));
-    refineSolution(x, n, p, weight, response, unscaledCovariance, start, new Float64Array(n), rhs);
+    // eta serves as the refinement's scratch: it is recomputed from the refined b right after.
+    refineSolution(x, n, p, workingWeights, response, unscaledCovariance, start, eta, rhs);
     // The refinement moves b by rounding only, but eta, mu and the deviance must be those of the final b,
     // and the stopping rule is checked again on them.
     deviance = updateFitAndDeviance(x, n, p, start, eta, mu, y, family);
     if (!clearlyConverged(deviance, devianceOld, epsilon)) return undefined;
-    toSquareRoots(weight, n);
     return finishFit(design, y, family, {
       coefficients: start,
       rank: p,
@@ -511,7 +517,7 @@ function fitByNormalEquations(
       goodRows: undefined,
       goodCount: n,
       weight,
-      muEta: response, // free now: finishFit's scratch
+      muEta: response, // free now: finishFit's scratch (it keeps no reference)
       eta,
       mu,
       deviance,
@@ -523,7 +529,6 @@ function fitByNormalEquations(
   }
 
   // The last pass as R computes it: QR of the weighted design, Q'(z w), back substitution, new eta and mu.
-  toSquareRoots(weight, n);
   for (let i = 0; i < n; i++) response[i] = (response[i] as number) * (weight[i] as number);
   const qr = weightedDesignQr(x, n, p, weight, epsilon);
   if (qr.rank < p) return undefined;
@@ -549,11 +554,6 @@ function fitByNormalEquations(
     boundary: false,
     warnings: [],
   });
-}
-
-/** w = sqrt(w^2) in place: glm.fit's weights, whose squares it reports (bit for bit R's `w` and `w^2`). */
-function toSquareRoots(values: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) values[i] = Math.sqrt(values[i] as number);
 }
 
 /**
