@@ -8,7 +8,9 @@ import { registerFidelityRoutes } from './fidelity.ts';
 import { registerInstrumentRoutes } from './instruments.ts';
 import { registerParticipantRoutes } from './participants.ts';
 import { registerPeerSupportRoutes } from './peer-support.ts';
+import { registerProtocolDeviationRoutes } from './protocol-deviations.ts';
 import { registerRandomisationSettingsRoutes } from './randomisation-settings.ts';
+import { registerRecruitmentRoutes } from './recruitment.ts';
 import { registerSafetyRoutes } from './safety.ts';
 import { registerScreeningRoutes } from './screening.ts';
 import { registerSiteRoutes } from './sites.ts';
@@ -41,4 +43,6 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   registerAnalysisReportRoutes,
   registerFidelityRoutes,
   registerWellbeingRoutes,
+  registerRecruitmentRoutes,
+  registerProtocolDeviationRoutes,
 ];

@@ -24,6 +24,7 @@ import {
   type TrialSnapshot,
   todayOf,
 } from '../workflow.ts';
+import { recruitmentTargetOf, targetProgress } from './recruitment.ts';
 
 /**
  * Who may read trial-wide summaries: anyone with `export_blinded` (trial manager, statistician, admin) or
@@ -232,14 +233,17 @@ export function registerSummaryRoutes(app: FastifyInstance, context: ServerConte
     },
   );
 
-  app.get<{ Params: { trialId: string } }>(
+  app.get<{ Params: { trialId: string }; Querystring: { on?: string } }>(
     '/api/trials/:trialId/reports/recruitment',
     {
       schema: {
         summary:
-          'Recruitment by site over time: screened, consented and randomised per month, with cumulative totals',
+          'Recruitment by site over time: screened, consented and randomised per month, with cumulative totals, against the target',
+        description:
+          "With the trial's recruitment target (GET/PUT .../recruitment/target) the total and each site with its own target carry target: {total, start_date, end_date, expected_by_today (straight line from start to end, on ?on= or today), percent_of_target, percent_of_expected}; null otherwise.",
         tags: ['reports'],
         params: trialParams,
+        querystring: { type: 'object', additionalProperties: false, properties: { on: DATE_SCHEMA } },
         response: { 200: anyObject },
       },
     },
@@ -247,6 +251,8 @@ export function registerSummaryRoutes(app: FastifyInstance, context: ServerConte
       const user = requireUser(request);
       const snapshot = await loadSnapshot(store, request.params.trialId);
       summaryAccess(user, snapshot.trial);
+      const today = request.query.on ?? todayOf(clock);
+      const target = (await recruitmentTargetOf(store, snapshot.trial.trialId))?.data;
       const sites = siteNames(snapshot, await store.listSites(snapshot.trial.trialId));
       const randomisedDate = new Map<string, string>();
       for (const records of snapshot.records.values()) {
@@ -260,6 +266,8 @@ export function registerSummaryRoutes(app: FastifyInstance, context: ServerConte
       const months = monthsBetween(monthOf(dates[0] as string), monthOf(dates.at(-1) as string));
       const perSite = sites.map((site) => {
         const entries = snapshot.screenings.filter((entry) => entry.data.site === site.id);
+        const randomised = entries.filter((entry) => entry.data.outcome === 'randomised').length;
+        const siteTarget = target?.sites.find((candidate) => candidate.siteId === site.id);
         let cumulative = 0;
         const byMonth = months.map((month) => {
           const screened = entries.filter((entry) => monthOf(entry.data.screenedDate) === month).length;
@@ -274,7 +282,16 @@ export function registerSummaryRoutes(app: FastifyInstance, context: ServerConte
           name: site.name,
           screened: entries.length,
           consented: entries.filter((entry) => snapshot.consents.has(entry.recordId)).length,
-          randomised: entries.filter((entry) => entry.data.outcome === 'randomised').length,
+          randomised,
+          target:
+            target === undefined || siteTarget === undefined
+              ? null
+              : targetProgress(
+                  { total: siteTarget.total, startDate: siteTarget.startDate ?? target.startDate },
+                  target.endDate,
+                  randomised,
+                  today,
+                ),
           first_randomised:
             entries
               .map((entry) => randomisedDate.get(entry.recordId))
@@ -287,6 +304,8 @@ export function registerSummaryRoutes(app: FastifyInstance, context: ServerConte
         screened: snapshot.screenings.length,
         consented: snapshot.consents.size,
         randomised: snapshot.records.size,
+        target:
+          target === undefined ? null : targetProgress(target, target.endDate, snapshot.records.size, today),
         by_month: months.map((month, index) => ({
           month,
           screened: perSite.reduce((sum, site) => sum + (site.by_month[index]?.screened ?? 0), 0),
@@ -297,7 +316,7 @@ export function registerSummaryRoutes(app: FastifyInstance, context: ServerConte
           ),
         })),
       };
-      return { interval: 'month', months, sites: perSite, total };
+      return { interval: 'month', on: today, months, sites: perSite, total };
     },
   );
 
