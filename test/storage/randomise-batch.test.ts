@@ -124,7 +124,11 @@ function defineBatchSuite(dialect: string, fresh: () => Promise<DatabaseTarget>)
           byStratum.set(stratum, arms);
         }
         for (const [stratum, arms] of byStratum) {
-          const counts = TEST_CONFIG.arms.map((arm) => arms.get(arm.id) ?? 0);
+          const counts = TEST_CONFIG.arms.map((arm) => arms.get(arm.name) ?? 0);
+          assert.equal(
+            counts.reduce((sum, count) => sum + count, 0),
+            [...arms.values()].reduce((sum, count) => sum + count, 0),
+          );
           assert.ok(Math.max(...counts) - Math.min(...counts) <= 3, `${stratum}: ${counts.join(' vs ')}`);
         }
         // The next request continues the sequence.
