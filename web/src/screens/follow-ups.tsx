@@ -19,6 +19,20 @@ interface DueVisit {
   readonly days_to_close: number | null;
 }
 
+/** A follow-up done outside its window (GET .../reports/protocol-deviations). */
+interface Deviation {
+  readonly id: string;
+  readonly participant_id: string;
+  readonly site_id: string;
+  readonly visit_id: string;
+  readonly visit_kind: string;
+  readonly deviation: 'visit_early' | 'visit_late';
+  readonly window_earliest: string;
+  readonly window_latest: string;
+  readonly visit_date: string;
+  readonly days_outside_window: number;
+}
+
 const STATE_LABELS: Record<string, string> = {
   overdue: 'Overdue',
   open: 'Window open',
@@ -32,6 +46,45 @@ export function FollowUpsScreen(_props: { user: SessionUser }) {
   const { data, error } = useApi<{ on: string; awaiting_discharge: number; due: DueVisit[] }>(
     `/api/trials/${trial.id}/follow-ups/due`,
   );
+  const deviations = useApi<{ deviations: Deviation[] }>(
+    `/api/trials/${trial.id}/reports/protocol-deviations`,
+  );
+  const deviationColumns: Column<Deviation>[] = [
+    {
+      key: 'participant',
+      label: 'Participant',
+      value: (row) => row.participant_id,
+      render: (row) => <Link href={`/participants/${row.id}#${row.visit_id}`}>{row.participant_id}</Link>,
+    },
+    {
+      key: 'visit',
+      label: 'Follow-up',
+      value: (row) => (row.visit_kind === 'interview' ? '4-month interview' : '12-month records'),
+    },
+    { key: 'site', label: 'Site', value: (row) => siteName(row.site_id) },
+    {
+      key: 'date',
+      label: 'Done on',
+      value: (row) => row.visit_date,
+      render: (row) => formatDate(row.visit_date),
+    },
+    {
+      key: 'window',
+      label: 'Window',
+      value: (row) => row.window_earliest,
+      render: (row) => `${formatDate(row.window_earliest)} – ${formatDate(row.window_latest)}`,
+    },
+    {
+      key: 'outside',
+      label: 'Outside the window',
+      numeric: true,
+      value: (row) => row.days_outside_window,
+      render: (row) =>
+        row.deviation === 'visit_early'
+          ? `${-row.days_outside_window} days early`
+          : `${row.days_outside_window} days late`,
+    },
+  ];
   const rank = (row: DueVisit) => (row.state === 'overdue' ? 0 : row.state === 'open' ? 1 : 2);
   const columns: Column<DueVisit>[] = [
     {
@@ -112,6 +165,25 @@ export function FollowUpsScreen(_props: { user: SessionUser }) {
             discharge).
           </p>
         </>
+      )}
+      <h2>Done outside the window</h2>
+      <p className="muted small">
+        Protocol deviations: interviews and records reviews dated outside their visit window.{' '}
+        <a href={`/api/trials/${trial.id}/reports/protocol-deviations.csv`} download>
+          Download the listing (CSV)
+        </a>
+      </p>
+      {deviations.error !== undefined ? (
+        <ErrorNotice error={deviations.error} title="Protocol deviations could not be loaded" />
+      ) : null}
+      {deviations.data === undefined ? null : (
+        <DataTable
+          caption="Follow-ups done outside their window"
+          columns={deviationColumns}
+          rows={deviations.data.deviations}
+          rowKey={(row) => `${row.id}.${row.visit_id}`}
+          empty="No follow-up was done outside its window."
+        />
       )}
     </Page>
   );

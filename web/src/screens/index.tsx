@@ -70,7 +70,7 @@ export const SCREENS: readonly Screen[] = [
     path: '/recruitment',
     label: 'Recruitment',
     roles: ['trial_manager', 'admin'],
-    render: () => <RecruitmentScreen />,
+    render: ({ user }) => <RecruitmentScreen user={user} />,
   },
   {
     path: '/participants',
