@@ -65,10 +65,14 @@ export async function loadParticipant(store: TrialStore, id: string): Promise<Lo
       `participant "${id}" requires a unique id (got one in ${trialIds.length} trials)`,
     );
   }
-  const trial = await store.getTrial(trialIds[0] as string);
-  const screening = await store.findRecord(trial.trialId, 'screening', id);
+  const trialId = trialIds[0] as string;
+  // Three independent reads at once: on PostgreSQL each is a round trip (every participant route pays them).
+  const [trial, screening, consent] = await Promise.all([
+    store.getTrial(trialId),
+    store.findRecord(trialId, 'screening', id),
+    store.findRecord(trialId, 'consent', id),
+  ]);
   if (screening === undefined) throw participantNotFound(id);
-  const consent = await store.findRecord(trial.trialId, 'consent', id);
   const participantId = screening.data.participantId;
   const randomisation =
     participantId === undefined ? undefined : await store.findRandomisation(trial.trialId, participantId);
