@@ -150,7 +150,134 @@ describe('forestPlot', () => {
   });
 });
 
+/** Text and x of every per-arm cell, in document order. */
+function armCells(svg: string): { x: number; y: number; text: string }[] {
+  return [
+    ...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)"[^>]*data-role="arm-cell"[^>]*>([^<]*)<\/text>/g),
+  ].map((match) => ({ x: Number(match[1]), y: Number(match[2]), text: match[3] as string }));
+}
+
+describe('forestPlot: RevMan columns', () => {
+  const sum = (values: ArrayLike<number>) => Array.from(values).reduce((total, value) => total + value, 0);
+
+  it('draws events and total per arm for binary data, summed on the total and "Total events" rows', () => {
+    const mh = metaAnalysis(bcg, { measure: 'RR', method: 'MH' });
+    const svg = forestPlot(mh, { arm1: 'BCG', arm2: 'no vaccine', data: bcg });
+    assertWellFormedSvg(svg);
+    assert.match(svg, /data-role="arm1-header"[^>]*>BCG</);
+    assert.match(svg, /data-role="arm2-header"[^>]*>no vaccine</);
+    assert.match(svg, />M-H, fixed, 95% CI \(log scale\)</);
+    const cells = armCells(svg);
+    // 13 studies × 4 columns, then the total row (n1, n2) and the total events row (events1, events2)
+    assert.equal(cells.length, 13 * 4 + 4);
+    const [first] = elementsWithRole(svg, 'study-row');
+    assert.ok(first);
+    assert.deepEqual(
+      cells.slice(0, 4).map((cell) => cell.text),
+      [bcg.events1[0], bcg.n1[0], bcg.events2[0], bcg.n2[0]].map(String),
+    );
+    assert.deepEqual(
+      cells.slice(-4).map((cell) => cell.text),
+      [sum(bcg.n1), sum(bcg.n2), sum(bcg.events1), sum(bcg.events2)].map(String),
+    );
+    assert.equal(elementsWithRole(svg, 'events-row').length, 1);
+    // numbers are right-aligned left of the plot: every cell ends before the first axis tick
+    const firstTick = Number(attribute(elementsWithRole(svg, 'axis-tick')[0] as string, 'data-x'));
+    for (const cell of cells)
+      assert.ok(cell.x < firstTick - 10, `cell ${cell.text} at ${cell.x} clear of the plot`);
+  });
+
+  it('sums participants and events per subgroup', () => {
+    const grouped = metaAnalysis(bcg, {
+      measure: 'OR',
+      method: 'MH',
+      subgroup: { column: 'alloc', groupOf: allocation, levels: ['alternate', 'random', 'systematic'] },
+    });
+    const svg = forestPlot(grouped, { data: bcg });
+    assertWellFormedSvg(svg);
+    assert.equal(elementsWithRole(svg, 'events-row').length, 4);
+    const alternate = [4, 5];
+    const pick = (values: ArrayLike<number>) => alternate.map((index) => values[index] as number);
+    const cells = armCells(svg).map((cell) => cell.text);
+    // the alternate subgroup: 2 studies × 4 cells, then its subtotal (n1, n2) and events (events1, events2)
+    assert.deepEqual(
+      cells.slice(8, 12),
+      [sum(pick(bcg.n1)), sum(pick(bcg.n2)), sum(pick(bcg.events1)), sum(pick(bcg.events2))].map(String),
+    );
+  });
+
+  it('draws mean, SD and total per arm for continuous data', () => {
+    const data: StudyData = {
+      kind: 'continuous',
+      study: ['A', 'B', 'C'],
+      mean1: [10.5, -2.25, 3],
+      sd1: [2.1, 1.5, 0.75],
+      n1: [30, 42, 25],
+      mean2: [9.8, -1.5, 2.5],
+      sd2: [2, 1.25, 0.8],
+      n2: [31, 40, 27],
+    };
+    const svg = forestPlot(metaAnalysis(data, { measure: 'MD', method: 'DL' }), { data });
+    assertWellFormedSvg(svg);
+    const cells = armCells(svg).map((cell) => cell.text);
+    assert.equal(cells.length, 3 * 6 + 2);
+    assert.deepEqual(cells.slice(6, 12), ['\u22122.25', '1.5', '42', '\u22121.5', '1.25', '40']);
+    assert.deepEqual(cells.slice(-2), ['97', '98']);
+    assert.equal(elementsWithRole(svg, 'events-row').length, 0);
+  });
+
+  it('says "Not estimable" for a study with no events in either arm and draws no square for it', () => {
+    const data: StudyData = {
+      kind: 'binary',
+      study: ['A', 'B', 'C'],
+      events1: [3, 0, 8],
+      n1: [40, 20, 50],
+      events2: [7, 0, 12],
+      n2: [41, 22, 48],
+    };
+    const svg = forestPlot(metaAnalysis(data, { measure: 'OR', method: 'PETO' }), { data });
+    assertWellFormedSvg(svg);
+    const row = svg.match(/<g data-role="study-row" data-study="B"[^>]*>(.*?)<\/g>/)?.[1] ?? '';
+    assert.match(row, />Not estimable</);
+    assert.doesNotMatch(row, /<rect|<line/);
+    assert.match(svg, />Peto, fixed, 95% CI \(log scale\)</);
+  });
+
+  it('is wide enough for its longest footnote', () => {
+    const data: StudyData = { kind: 'generic', study: ['A', 'B'], yi: [0.1, 0.2], vi: [0.01, 0.02] };
+    const grouped = metaAnalysis(data, {
+      measure: 'GEN',
+      method: 'FE',
+      subgroup: { column: 'g', groupOf: ['x', 'y'], levels: ['x', 'y'] },
+    });
+    const svg = forestPlot(grouped);
+    const width = Number(svg.match(/^<svg [^>]*width="([\d.]+)"/)?.[1]);
+    const note = svg.match(/>(Test for subgroup differences[^<]*)</)?.[1] ?? '';
+    assert.ok(note !== '');
+    // 11px Helvetica averages under 0.6 em per character
+    assert.ok(width >= 16 + note.length * 11 * 0.55, `width ${width} for a ${note.length}-character note`);
+  });
+});
+
 describe('funnelPlot', () => {
+  it('leaves out a study without an effect size (MH, no events in either arm)', () => {
+    const data: StudyData = {
+      kind: 'binary',
+      study: ['A', 'B', 'C'],
+      events1: [3, 0, 8],
+      n1: [40, 20, 50],
+      events2: [7, 0, 12],
+      n2: [41, 22, 48],
+    };
+    const svg = funnelPlot(metaAnalysis(data, { measure: 'RR', method: 'MH' }));
+    assertWellFormedSvg(svg);
+    assert.doesNotMatch(svg, /NaN/);
+    assert.deepEqual(
+      elementsWithRole(svg, 'study-point').map((point) => attribute(point, 'data-study')),
+      ['A', 'C'],
+    );
+  });
+
   it('plots one point per study on an inverted SE axis with the funnel around the pooled estimate', () => {
     const result = metaAnalysis(bcg, { measure: 'RR', method: 'REML' });
     const svg = funnelPlot(result);

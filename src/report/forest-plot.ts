@@ -1,4 +1,4 @@
-import type { MetaAnalysisResult, MetaStudy, PooledSummary } from '../stats/index.ts';
+import type { MetaAnalysisResult, MetaStudy, PooledSummary, StudyData } from '../stats/index.ts';
 import {
   escapeXml,
   formatFixed,
@@ -26,6 +26,56 @@ export interface ForestPlotOptions {
   readonly higherIsBetter?: boolean;
   /** Figure title (the SVG `<title>`; not drawn). */
   readonly title?: string;
+  /**
+   * The study data the result came from (same studies, same order). When given, RevMan's per-arm
+   * columns are drawn: events and total per arm for binary data, mean, SD and total for continuous data,
+   * with the participants (and events) summed on the subtotal and total rows.
+   */
+  readonly data?: StudyData;
+}
+
+/** One per-arm column: its arm, header, and the text of a study row and of a (sub)total row. */
+interface ArmColumn {
+  readonly arm: 1 | 2;
+  readonly header: string;
+  readonly cell: (index: number) => string;
+  /** Text on the subtotal/total row (summed participants), '' for none. */
+  readonly total: (members: readonly number[]) => string;
+  /** Text on the "Total events" row, '' for none. */
+  readonly events: (members: readonly number[]) => string;
+}
+
+function armColumns(data: StudyData | undefined, studyCount: number): ArmColumn[] {
+  if (data === undefined || data.kind === 'generic' || data.study.length !== studyCount) return [];
+  const sum = (values: ArrayLike<number>) => (members: readonly number[]) =>
+    String(members.reduce((total, index) => total + (values[index] as number), 0));
+  const none = () => '';
+  const columns: ArmColumn[] = [];
+  for (const arm of [1, 2] as const) {
+    const n = arm === 1 ? data.n1 : data.n2;
+    if (data.kind === 'binary') {
+      const events = arm === 1 ? data.events1 : data.events2;
+      columns.push({
+        arm,
+        header: 'Events',
+        cell: (index) => String(events[index]),
+        total: none,
+        events: sum(events),
+      });
+    } else {
+      const mean = arm === 1 ? data.mean1 : data.mean2;
+      const sd = arm === 1 ? data.sd1 : data.sd2;
+      columns.push({ arm, header: 'Mean', cell: exactValue(mean), total: none, events: none });
+      columns.push({ arm, header: 'SD', cell: exactValue(sd), total: none, events: none });
+    }
+    columns.push({ arm, header: 'Total', cell: (index) => String(n[index]), total: sum(n), events: none });
+  }
+  return columns;
+}
+
+/** A number as entered (up to 6 significant digits), with a typographic minus sign. */
+function exactValue(values: ArrayLike<number>): (index: number) => string {
+  return (index) => String(Number((values[index] as number).toPrecision(6))).replace('-', '\u2212');
 }
 
 const MEASURE_NAMES: Record<MetaAnalysisResult['measure'], string> = {
@@ -50,6 +100,11 @@ const SQUARE_COLOUR = '#1f4e79';
  * random-effects models; heterogeneity and overall-effect tests as in RevMan and metafor's forest().
  * RR and OR are drawn on a log axis labelled on the natural scale. The labels under the axis say which
  * side favours which arm. Elements carry `data-role` attributes for tests and styling.
+ * With `options.data`, RevMan's per-arm columns come first (events/total, or mean/SD/total, under each
+ * arm's name), with participants summed on the subtotal and total rows and a "Total events" row for
+ * binary data. The method column says `IV, random`, `IV, fixed`, `M-H, fixed` or `Peto, fixed`; a study
+ * without an effect size (MH/Peto, no events or only events in both arms) reads "Not estimable". The
+ * figure widens to fit its footnotes and the right-hand "favours" label.
  *
  * @example
  * const svg = forestPlot(metaAnalysis(data, { measure: 'RR' }), { arm1: 'Peer support', arm2: 'Usual care' });
@@ -59,19 +114,37 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
   const digits = result.measure === 'RD' ? 3 : 2;
   const shown = (value: number) => formatFixed(ratio ? Math.exp(value) : value, digits);
   const interval = (estimate: number, lower: number, upper: number) =>
-    `${shown(estimate)} [${shown(lower)}, ${shown(upper)}]`;
-  const isRandom = result.method !== 'FE';
-  const measureName = MEASURE_NAMES[result.measure];
-  const modelName = isRandom ? `Random-effects model (${result.method})` : 'Fixed-effect model';
+    Number.isFinite(estimate) ? `${shown(estimate)} [${shown(lower)}, ${shown(upper)}]` : 'Not estimable';
+  const isTables = result.method === 'MH' || result.method === 'PETO';
+  const isRandom = result.method !== 'FE' && !isTables;
+  const measureName = result.method === 'PETO' ? 'Peto odds ratio' : MEASURE_NAMES[result.measure];
+  const modelName = isRandom
+    ? `Random-effects model (${result.method})`
+    : result.method === 'MH'
+      ? 'Fixed-effect model (M-H)'
+      : result.method === 'PETO'
+        ? 'Fixed-effect model (Peto)'
+        : 'Fixed-effect model';
+  const methodLabel = isRandom
+    ? 'IV, random'
+    : result.method === 'MH'
+      ? 'M-H, fixed'
+      : result.method === 'PETO'
+        ? 'Peto, fixed'
+        : 'IV, fixed';
   const arm1 = options.arm1 ?? 'Intervention';
   const arm2 = options.arm2 ?? 'Control';
+  const columns = armColumns(options.data, result.studies.length);
+  const hasEvents = options.data?.kind === 'binary' && columns.length > 0;
+  const allStudies = result.studies.map((_, index) => index);
 
   // --- row layout ----------------------------------------------------------------------------------
   type Row =
     | { kind: 'header'; label: string }
     | { kind: 'study'; study: MetaStudy; index: number }
-    | { kind: 'subtotal'; label: string; summary: PooledSummary }
+    | { kind: 'subtotal'; label: string; summary: PooledSummary; members: readonly number[] }
     | { kind: 'note'; label: string }
+    | { kind: 'events'; members: readonly number[]; bold: boolean }
     | { kind: 'gap' }
     | { kind: 'total'; summary: PooledSummary }
     | { kind: 'prediction'; summary: PooledSummary };
@@ -83,8 +156,10 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
   if (result.subgroups !== undefined) {
     for (const group of result.subgroups.groups) {
       rows.push({ kind: 'header', label: group.name });
-      studyRows(result.studies.filter((study) => study.subgroup === group.name));
-      rows.push({ kind: 'subtotal', label: `Subtotal (k = ${group.k})`, summary: group });
+      const members = allStudies.filter((index) => result.studies[index]?.subgroup === group.name);
+      studyRows(members.map((index) => result.studies[index] as MetaStudy));
+      rows.push({ kind: 'subtotal', label: `Subtotal (k = ${group.k})`, summary: group, members });
+      if (hasEvents) rows.push({ kind: 'events', members, bold: false });
       rows.push({ kind: 'note', label: heterogeneityText(group, isRandom) });
       rows.push({ kind: 'gap' });
     }
@@ -92,6 +167,7 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
     studyRows(result.studies);
   }
   rows.push({ kind: 'total', summary: result });
+  if (hasEvents) rows.push({ kind: 'events', members: allStudies, bold: true });
   if (isRandom && result.k > 1) rows.push({ kind: 'prediction', summary: result });
 
   // --- horizontal layout -----------------------------------------------------------------------------
@@ -106,10 +182,49 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
             ? textWidth(modelName, 12) * 1.08 + 12
             : row.kind === 'prediction'
               ? textWidth('Prediction interval', 12) + 12
-              : 0,
+              : row.kind === 'events'
+                ? textWidth('Total events', 12) * (row.bold ? 1.08 : 1) + 24
+                : 0,
   );
   const labelWidth = Math.max(150, ...labels);
-  const plotLeft = MARGIN + labelWidth + 10;
+  // per-arm columns (RevMan): numbers right-aligned at each column's right edge; an arm's name is centred
+  // over its columns and widens the last one when it is longer than they are
+  const cellTexts = (column: ArmColumn) => [
+    ...allStudies.map((index) => column.cell(index)),
+    ...rows.map((row) =>
+      row.kind === 'subtotal'
+        ? column.total(row.members)
+        : row.kind === 'total'
+          ? column.total(allStudies)
+          : row.kind === 'events'
+            ? column.events(row.members)
+            : '',
+    ),
+  ];
+  const columnWidths = columns.map(
+    (column) =>
+      Math.max(
+        textWidth(column.header, 12) * 1.08,
+        ...cellTexts(column).map((value) => textWidth(value, 12) * 1.08),
+      ) + 12,
+  );
+  const armNames = { 1: arm1, 2: arm2 } as const;
+  for (const arm of [1, 2] as const) {
+    const indices = columns.flatMap((column, index) => (column.arm === arm ? [index] : []));
+    if (indices.length === 0) continue;
+    const span = indices.reduce((total, index) => total + (columnWidths[index] as number), 0);
+    const needed = textWidth(armNames[arm], 12) * 1.08 + 8;
+    const last = indices.at(-1) as number;
+    if (needed > span) columnWidths[last] = (columnWidths[last] as number) + needed - span;
+  }
+  const columnRights: number[] = [];
+  let cursor = MARGIN + labelWidth;
+  columns.forEach((column, index) => {
+    if (index > 0 && column.arm !== columns[index - 1]?.arm) cursor += 14;
+    cursor += columnWidths[index] as number;
+    columnRights.push(cursor);
+  });
+  const plotLeft = cursor + (columns.length > 0 ? 22 : 10);
   const plotRight = plotLeft + PLOT_WIDTH;
   const weightRight = plotRight + 62;
   const estimateLeft = weightRight + 18;
@@ -125,7 +240,7 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
     textWidth(headerRight, 12) * 1.08,
     ...estimateTexts.map((value) => textWidth(value, 12)),
   );
-  const width = estimateLeft + estimateWidth + MARGIN;
+  const columnsWidth = estimateLeft + estimateWidth + MARGIN;
 
   // --- the axis ------------------------------------------------------------------------------------------
   const bounds: number[] = [0];
@@ -148,21 +263,56 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
   const toX = (value: number) => plotLeft + ((value - axisLow) / (axisHigh - axisLow)) * PLOT_WIDTH;
   const clamp = (value: number) => Math.min(Math.max(value, axisLow), axisHigh);
 
+  // the figure is as wide as its columns, its footnotes and the "favours" label right of the null line
+  const notes = [
+    `Heterogeneity: ${heterogeneityText(result, isRandom)}`,
+    `Test for overall effect: ${result.test === 'knha' ? `t(${result.QDf})` : 'z'} = ${formatFixed(result.statistic, 2)} (${formatP(result.pValue)})`,
+  ];
+  if (result.subgroups?.test) {
+    const test = result.subgroups.test;
+    notes.push(
+      `Test for subgroup differences: Q = ${formatFixed(test.Q, 2)}, df = ${test.df} (${formatP(test.pValue)})`,
+    );
+  }
+  if (result.egger) {
+    notes.push(`Egger's test for funnel asymmetry: ${formatP(result.egger.pValue)}`);
+  }
+  const favoursLow = options.higherIsBetter === true ? arm2 : arm1;
+  const favoursHigh = options.higherIsBetter === true ? arm1 : arm2;
+  const width = Math.max(
+    columnsWidth,
+    toX(0) + 6 + textWidth(`Favours ${favoursHigh} \u2192`, 11) * 1.05 + MARGIN,
+    ...notes.map((note) => MARGIN + textWidth(note, 11) * 1.05 + MARGIN),
+  );
+
   // --- drawing -------------------------------------------------------------------------------------------
   const parts: string[] = [];
   const top = MARGIN + 16;
-  parts.push(text(MARGIN, top, 'Study', { weight: 'bold' }));
-  parts.push(text((plotLeft + plotRight) / 2, top - 15, measureName, { anchor: 'middle', weight: 'bold' }));
-  parts.push(
-    text(
-      (plotLeft + plotRight) / 2,
-      top,
-      `${isRandom ? 'IV, random' : 'IV, fixed'}, 95% CI${ratio ? ' (log scale)' : ''}`,
-      {
+  parts.push(text(MARGIN, top, result.subgroups ? 'Study or subgroup' : 'Study', { weight: 'bold' }));
+  for (const arm of [1, 2] as const) {
+    const indices = columns.flatMap((column, index) => (column.arm === arm ? [index] : []));
+    if (indices.length === 0) continue;
+    const first = indices[0] as number;
+    const right = columnRights[indices.at(-1) as number] as number;
+    const left = (columnRights[first] as number) - (columnWidths[first] as number) + 4;
+    parts.push(
+      text((left + right) / 2, top - 17, armNames[arm], {
         anchor: 'middle',
-        size: 11,
-      },
-    ),
+        weight: 'bold',
+        role: `arm${arm}-header`,
+      }),
+    );
+    parts.push(line(left, top - 13, right, top - 13, { width: 0.6 }));
+  }
+  columns.forEach((column, index) => {
+    parts.push(text(columnRights[index] as number, top, column.header, { anchor: 'end', weight: 'bold' }));
+  });
+  parts.push(text((plotLeft + plotRight) / 2, top - 17, measureName, { anchor: 'middle', weight: 'bold' }));
+  parts.push(
+    text((plotLeft + plotRight) / 2, top, `${methodLabel}, 95% CI${ratio ? ' (log scale)' : ''}`, {
+      anchor: 'middle',
+      size: 11,
+    }),
   );
   parts.push(text(weightRight, top, 'Weight', { anchor: 'end', weight: 'bold' }));
   parts.push(text(estimateLeft, top, headerRight, { weight: 'bold' }));
@@ -170,12 +320,25 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
   parts.push(line(MARGIN, ruleTop, width - MARGIN, ruleTop, { width: 0.8 }));
 
   const maxWeight = Math.max(...result.studies.map((study) => study.weight));
+  const cells = (baseline: number, values: (column: ArmColumn) => string, bold?: 'bold') =>
+    columns.flatMap((column, index) => {
+      const value = values(column);
+      return value === ''
+        ? []
+        : [
+            text(columnRights[index] as number, baseline, value, {
+              anchor: 'end',
+              weight: bold,
+              role: 'arm-cell',
+            }),
+          ];
+    });
   let y = ruleTop + 4;
   const firstRowTop = y;
   const rowCentres: number[] = [];
   const body: string[] = [];
   rows.forEach((row, index) => {
-    const height = row.kind === 'gap' ? 8 : row.kind === 'note' ? 16 : ROW;
+    const height = row.kind === 'gap' ? 8 : row.kind === 'note' ? 16 : row.kind === 'events' ? 18 : ROW;
     const centre = y + height / 2;
     rowCentres.push(centre);
     const baseline = centre + 4;
@@ -186,13 +349,15 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
       const side = Math.max(4, 15 * Math.sqrt(study.weight / maxWeight));
       const lower = clamp(study.ciLower);
       const upper = clamp(study.ciUpper);
+      const estimable = Number.isFinite(study.yi);
       const items = [
         text(MARGIN + (result.subgroups ? 10 : 0), baseline, study.study),
-        line(toX(lower), centre, toX(upper), centre, { width: 1.1 }),
+        ...cells(baseline, (column) => column.cell(row.index)),
       ];
+      if (estimable) items.push(line(toX(lower), centre, toX(upper), centre, { width: 1.1 }));
       if (study.ciLower < axisLow) items.push(arrow(toX(axisLow), centre, -1));
       if (study.ciUpper > axisHigh) items.push(arrow(toX(axisHigh), centre, 1));
-      if (study.yi >= axisLow && study.yi <= axisHigh) {
+      if (estimable && study.yi >= axisLow && study.yi <= axisHigh) {
         items.push(
           `<rect x="${px(toX(study.yi) - side / 2)}" y="${px(centre - side / 2)}" width="${px(side)}" height="${px(side)}" fill="${SQUARE_COLOUR}"/>`,
         );
@@ -213,6 +378,13 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
             .reduce((sum, study) => sum + study.weight, 0);
       body.push(
         text(MARGIN + (isTotal ? 0 : 10), baseline, isTotal ? modelName : row.label, { weight: bold }),
+      );
+      body.push(
+        ...cells(
+          baseline,
+          (column) => column.total(row.kind === 'subtotal' ? row.members : allStudies),
+          bold,
+        ),
       );
       body.push(
         diamond(
@@ -237,6 +409,14 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
         text(estimateLeft, baseline, `[${shown(summary.piLower)}, ${shown(summary.piUpper)}]`, {
           style: 'italic',
         }),
+      );
+    } else if (row.kind === 'events') {
+      const bold = row.bold ? ('bold' as const) : undefined;
+      body.push(
+        `<g data-role="events-row">${[
+          text(MARGIN + (row.bold ? 0 : 10), baseline, 'Total events', { weight: bold }),
+          ...cells(baseline, (column) => column.events(row.members), bold),
+        ].join('')}</g>`,
       );
     } else if (row.kind === 'note') {
       body.push(text(MARGIN + 10, centre + 3.5, row.label, { size: 10.5, fill: '#333' }));
@@ -268,8 +448,6 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
     );
   }
   parts.push(`<g data-role="axis">${axis.join('')}</g>`);
-  const favoursLow = options.higherIsBetter === true ? arm2 : arm1;
-  const favoursHigh = options.higherIsBetter === true ? arm1 : arm2;
   const favoursY = axisY + 32;
   parts.push(
     text(nullX - 6, favoursY, `\u2190 Favours ${favoursLow}`, {
@@ -282,19 +460,6 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
 
   // footnotes: heterogeneity and tests
   let footY = favoursY + 24;
-  const notes = [
-    `Heterogeneity: ${heterogeneityText(result, isRandom)}`,
-    `Test for overall effect: ${result.test === 'knha' ? `t(${result.QDf})` : 'z'} = ${formatFixed(result.statistic, 2)} (${formatP(result.pValue)})`,
-  ];
-  if (result.subgroups?.test) {
-    const test = result.subgroups.test;
-    notes.push(
-      `Test for subgroup differences: Q = ${formatFixed(test.Q, 2)}, df = ${test.df} (${formatP(test.pValue)})`,
-    );
-  }
-  if (result.egger) {
-    notes.push(`Egger's test for funnel asymmetry: ${formatP(result.egger.pValue)}`);
-  }
   for (const note of notes) {
     parts.push(text(MARGIN, footY, note, { size: 11 }));
     footY += 15;

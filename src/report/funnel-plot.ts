@@ -28,11 +28,13 @@ export function funnelPlot(result: MetaAnalysisResult, options: { title?: string
   const top = 24;
   const bottom = height - 64;
   const z = 1.959963984540054;
-  const ses = result.studies.map((study) => Math.sqrt(study.vi));
+  // a study without an effect size (MH/Peto: no events, or only events, in both arms) is not drawn
+  const studies = result.studies.filter((study) => Number.isFinite(study.yi) && Number.isFinite(study.vi));
+  const ses = studies.map((study) => Math.sqrt(study.vi));
   const seTicks = linearTicks(0, Math.max(...ses) * 1.05, 4);
   const seMax = seTicks.at(-1) as number;
   const centre = result.estimate;
-  const xs = [centre - z * seMax, centre + z * seMax, ...result.studies.map((study) => study.yi)];
+  const xs = [centre - z * seMax, centre + z * seMax, ...studies.map((study) => study.yi)];
   const low = Math.min(...xs);
   const high = Math.max(...xs);
   const ticks = ratio ? logTicks(Math.exp(low), Math.exp(high)) : linearTicks(low, high, 6);
@@ -64,7 +66,7 @@ export function funnelPlot(result: MetaAnalysisResult, options: { title?: string
       line(toX(0), top, toX(0), bottom, { width: 0.8, stroke: '#999', dash: '1,2', role: 'null-line' }),
     );
   }
-  result.studies.forEach((study, index) => {
+  studies.forEach((study, index) => {
     parts.push(
       `<circle data-role="study-point" data-study="${study.study.replace(/[<>&"']/g, '')}" cx="${px(toX(study.yi))}" cy="${px(toY(ses[index] as number))}" r="3.6" fill="#000" fill-opacity="0.85" stroke="#fff" stroke-width="0.6"/>`,
     );

@@ -69,6 +69,75 @@ describe('enrich meta --json agrees with metafor (escalc, rma, predict, weights,
   }
 });
 
+const mhCases = readFixture<{ cases: MetaCase[] }>('meta-analysis-mh.json').cases;
+
+describe('enrich meta --method MH|PETO --json agrees with metafor (rma.mh, rma.peto, weights, leave1out)', () => {
+  for (const testCase of mhCases) {
+    it(`${testCase.name}`, async () => {
+      const run = await runCli([...argvFor(testCase), '--json']);
+      assert.equal(run.stderr, '');
+      assert.equal(run.code, 0);
+      const json = JSON.parse(run.stdout) as Record<string, unknown>;
+      assertDeepClose(json, testCase.expected, TOLERANCE);
+      assert.equal('mh_tests' in json, testCase.method === 'MH' && testCase.measure === 'OR');
+      assert.equal('egger' in json, false);
+    });
+  }
+
+  it('prints the MH model, the CMH and homogeneity tests, and rejects MH for continuous data', async () => {
+    const run = await runCli(['meta', dataPath('meta-mh-sparse'), '--measure', 'OR', '--method', 'MH']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /^Equal-Effects Model \(k = 7; Mantel-Haenszel method\)/);
+    assert.match(run.stdout, /Q\(df = 4\) = 6\.8052, p-val = 0\.1465/);
+    assert.match(run.stdout, /Cochran-Mantel-Haenszel Test: {4}CMH = 1\.4071, df = 1, p-val = 0\.2355/);
+    assert.match(run.stdout, /Tarone's Test for Heterogeneity: X\^2 = 11\.7951, df = 4/);
+    assert.match(run.stdout, /Cruz 2006 {7}NA {6}NA/);
+    const smd = await runCli(['meta', dataPath('meta-normand'), '--measure', 'SMD', '--method', 'MH']);
+    assert.equal(smd.code, 2);
+    assert.equal(
+      smd.stderr,
+      'enrich: error [invalid_argument]: method MH (Mantel-Haenszel) requires a binary measure RR, OR or RD with events and group sizes per arm (got measure SMD)\n',
+    );
+    const knha = await runCli([
+      'meta',
+      dataPath('meta-bcg'),
+      '--measure',
+      'RR',
+      '--method',
+      'MH',
+      '--test',
+      'knha',
+    ]);
+    assert.equal(knha.code, 2);
+    assert.match(knha.stderr, /method MH \(Mantel-Haenszel\) requires test z \(got test knha\)/);
+    const peto = await runCli(['meta', dataPath('meta-bcg'), '--measure', 'RD', '--method', 'PETO']);
+    assert.equal(peto.code, 2);
+    assert.match(peto.stderr, /method PETO \(Peto's odds ratio\) requires measure OR \(got measure RD\)/);
+  });
+
+  it('writes a forest plot with the per-arm columns', async () => {
+    const forest = join(scratch, 'forest-mh.svg');
+    const run = await runCli([
+      'meta',
+      dataPath('meta-bcg'),
+      '--measure',
+      'RR',
+      '--method',
+      'MH',
+      '--forest',
+      forest,
+      '--arm1',
+      'BCG',
+    ]);
+    assert.equal(run.code, 0);
+    const svg = readFileSync(forest, 'utf8');
+    assertWellFormedSvg(svg);
+    assert.match(svg, /data-role="arm1-header"[^>]*>BCG</);
+    assert.equal(elementsWithRole(svg, 'arm-cell').length, 13 * 4 + 4);
+    assert.equal(elementsWithRole(svg, 'events-row').length, 1);
+  });
+});
+
 describe('enrich meta: defaults, text output and figures', () => {
   const bcg = dataPath('meta-bcg');
 
@@ -215,7 +284,7 @@ describe('enrich meta: bad input is exit 2 with every problem listed', () => {
     const missing = await runCli(['meta', path]);
     assert.match(missing.stderr, /\[usage\]: --measure is required/);
     const method = await runCli(['meta', path, '--measure', 'GEN', '--method', 'EB']);
-    assert.match(method.stderr, /--method requires one of FE, DL, REML, ML, PM, HE, SJ/);
+    assert.match(method.stderr, /--method requires one of FE, DL, REML, ML, PM, HE, SJ, MH, PETO/);
     const figure = await runCli([
       'meta',
       path,

@@ -3,9 +3,9 @@ import { forestPlot, funnelPlot } from '../../report/index.ts';
 import type {
   EffectMeasure,
   MetaAnalysisResult,
-  MetaMethod,
   MetaTest,
   PooledSummary,
+  PoolingMethod,
 } from '../../stats/index.ts';
 import { metaAnalysis, studyDataFromColumns } from '../../stats/index.ts';
 import { optionalChoice, parseCommandArguments, requireFile, requireOption } from '../arguments.ts';
@@ -17,10 +17,10 @@ import { toJsonValue } from '../json-output.ts';
 import { alignTable } from '../text-table.ts';
 
 export const META_USAGE =
-  'enrich meta FILE.csv --measure RR|OR|RD|SMD|MD|GEN [--method FE|DL|REML|ML|PM|HE|SJ] [--test z|knha] [--subgroup COL] [--leave-one-out] [--forest OUT.svg] [--funnel OUT.svg] [--arm1 NAME] [--arm2 NAME] [--higher-is-better] [--json]';
+  'enrich meta FILE.csv --measure RR|OR|RD|SMD|MD|GEN [--method FE|DL|REML|ML|PM|HE|SJ|MH|PETO] [--test z|knha] [--subgroup COL] [--leave-one-out] [--forest OUT.svg] [--funnel OUT.svg] [--arm1 NAME] [--arm2 NAME] [--higher-is-better] [--json]';
 
 const MEASURES: readonly EffectMeasure[] = ['RR', 'OR', 'RD', 'SMD', 'MD', 'GEN'];
-const METHODS: readonly MetaMethod[] = ['FE', 'DL', 'REML', 'ML', 'PM', 'HE', 'SJ'];
+const METHODS: readonly PoolingMethod[] = ['FE', 'DL', 'REML', 'ML', 'PM', 'HE', 'SJ', 'MH', 'PETO'];
 const TESTS: readonly MetaTest[] = ['z', 'knha'];
 
 /** `enrich meta`: a meta-analysis of study-level data as metafor (escalc + rma + predict + regtest). */
@@ -68,6 +68,7 @@ function runMeta(argv: readonly string[], io: CommandIo): number {
     figures.push([
       forestPath,
       forestPlot(result, {
+        data: input.data,
         ...(arm1 === undefined ? {} : { arm1 }),
         ...(arm2 === undefined ? {} : { arm2 }),
         higherIsBetter: parsed.values['higher-is-better'] === true,
@@ -126,15 +127,18 @@ const MEASURE_LABELS: Record<EffectMeasure, string> = {
 const f4 = (value: number | null | undefined) =>
   value === null || value === undefined || !Number.isFinite(value) ? 'NA' : value.toFixed(4);
 
-/** Readable output in the spirit of metafor's print.rma.uni. */
+/** Readable output in the spirit of metafor's print.rma.uni (print.rma.mh / print.rma.peto for MH, PETO). */
 function formatMetaText(result: MetaAnalysisResult): string {
-  const random = result.method !== 'FE';
+  const tables = result.method === 'MH' || result.method === 'PETO';
+  const random = result.method !== 'FE' && !tables;
   const ratio = result.measure === 'RR' || result.measure === 'OR';
   const lines: string[] = [
     random
       ? `Random-Effects Model (k = ${result.k}; tau^2 estimator: ${result.method})`
-      : `Fixed-Effects Model (k = ${result.k})`,
-    `Outcome measure: ${MEASURE_LABELS[result.measure]}`,
+      : tables
+        ? `Equal-Effects Model (k = ${result.k}; ${result.method === 'MH' ? 'Mantel-Haenszel' : "Peto's"} method)`
+        : `Fixed-Effects Model (k = ${result.k})`,
+    `Outcome measure: ${result.method === 'PETO' ? "Log Odds Ratio (Peto's method)" : MEASURE_LABELS[result.measure]}`,
     '',
   ];
   if (random) {
@@ -182,7 +186,20 @@ function formatMetaText(result: MetaAnalysisResult): string {
   if (result.exp) {
     lines.push(
       '',
-      `${result.measure === 'RR' ? 'Risk ratio' : 'Odds ratio'}: ${f4(result.exp.estimate)} (95% CI ${f4(result.exp.ciLower)} to ${f4(result.exp.ciUpper)}; prediction interval ${f4(result.exp.piLower)} to ${f4(result.exp.piUpper)})`,
+      `${result.measure === 'RR' ? 'Risk ratio' : 'Odds ratio'}: ${f4(result.exp.estimate)} (95% CI ${f4(result.exp.ciLower)} to ${f4(result.exp.ciUpper)}${tables ? '' : `; prediction interval ${f4(result.exp.piLower)} to ${f4(result.exp.piUpper)}`})`,
+    );
+  }
+  if (result.mhTests) {
+    const { cmh, breslowDay, tarone } = result.mhTests;
+    const chi = (test: { statistic: number; df: number; pValue: number } | undefined, name: string) =>
+      test === undefined
+        ? 'test value not computable for these data'
+        : `${name} = ${f4(test.statistic)}, df = ${test.df}, p-val ${formatP4(test.pValue)}`;
+    lines.push(
+      '',
+      `Cochran-Mantel-Haenszel Test:    ${chi(cmh, 'CMH')}`,
+      `Tarone's Test for Heterogeneity: ${chi(tarone, 'X^2')}`,
+      `Breslow-Day Test:                ${chi(breslowDay, 'X^2')}`,
     );
   }
   const transform = (value: number) => (ratio ? Math.exp(value) : value);
@@ -206,7 +223,7 @@ function formatMetaText(result: MetaAnalysisResult): string {
   if (result.subgroups) {
     lines.push(
       '',
-      `Subgroups by ${result.subgroups.column} (a separate ${random ? `${result.method} model` : 'fixed-effect model'} per subgroup):`,
+      `Subgroups by ${result.subgroups.column} (a separate ${random || tables ? `${result.method} model` : 'fixed-effect model'} per subgroup):`,
       '',
       alignTable(
         [
@@ -290,6 +307,7 @@ function tableP(value: number): string {
 export const metaCommand: CliCommand = {
   name: 'meta',
   usage: META_USAGE,
-  summary: 'meta-analysis of study-level data (R: metafor escalc, rma, predict, regtest, leave1out)',
+  summary:
+    'meta-analysis of study-level data (R: metafor escalc, rma, rma.mh, rma.peto, predict, regtest, leave1out)',
   run: runMeta,
 };
