@@ -157,6 +157,38 @@ describe('enrich cohort', () => {
       assert.match(outputs.html as string, /&lt;5 \(suppressed\)/);
     });
 
+    it('a change row withheld by complementary suppression says why in JSON, text and HTML', async () => {
+      // 6 workers at T1, 5 of them at T2: T1 and T2 are published, the change to T2 (its 5 pairs differ from
+      // the T1 group by one worker) is withheld, else 6·mean(T1) − 5·(mean(T2) − mean change) is worker 6's T1.
+      const lines = smallCohort().trimEnd().split('\n');
+      const keep = (line: string) => {
+        const [worker, timepoint] = line.split(',');
+        const number = Number(worker?.replace('secret-worker-', ''));
+        return timepoint === '1' ? number <= 6 : timepoint === '2' && number <= 4;
+      };
+      // Worker 5 at T2: their T1 answers again.
+      const fifth = (lines.find((line) => line.startsWith('secret-worker-5,1,')) as string).replace(
+        ',1,',
+        ',2,',
+      );
+      const rows = [lines[0], ...lines.slice(1).filter(keep), fifth];
+      const path = write('differencing.csv', `${rows.join('\n')}\n`);
+      const json = JSON.parse((await runCli(['cohort', path, '--norms', norms, '--json'])).stdout);
+      const wellbeing = json.scores[0];
+      assert.deepEqual(
+        wellbeing.timepoints.slice(0, 2).map((entry: { n: number }) => entry.n),
+        [6, 5],
+      );
+      const reason = 'would reveal fewer than 5 people by differencing with the T1 group';
+      assert.equal(wellbeing.change[0].suppressed, reason);
+      assert.equal(wellbeing.change[0].mean_change, null);
+      const text = await runCli(['cohort', path, '--norms', norms]);
+      assert.match(text.stdout, new RegExp(`wellbeing\\s+T2\\s+5\\s+\\S+ \\(\\S+\\)\\s+withheld: ${reason}`));
+      const page = join(directory, 'differencing.html');
+      assert.equal((await runCli(['cohort', path, '--norms', norms, '--html', page])).code, 0);
+      assert.ok(readFileSync(page, 'utf8').includes(`withheld: ${reason}`));
+    });
+
     it('an invalid answer is reported by line and column, never by its value', async () => {
       const lines = smallCohort().split('\n');
       const cells = (lines[2] as string).split(',');

@@ -14,6 +14,29 @@ import type { CohortNorm, CohortScores } from './read-cohort.ts';
 export interface AnalyseCohortOptions {
   /** Aggregates over fewer peer workers than this are suppressed. Default 5; values below 5 are refused. */
   readonly minimumGroupSize?: number;
+  /**
+   * Timepoints whose aggregates may be published (the app: timepoints whose collection is closed, or all after
+   * the lock). Default all three. Another timepoint's summary and norm comparison, and every change row that
+   * needs it, are withheld as `collection open`.
+   */
+  readonly publishedTimepoints?: readonly number[];
+}
+
+/** How many of `a` are not in `b`. */
+function countMissing(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  let count = 0;
+  for (const member of a) if (!b.has(member)) count++;
+  return count;
+}
+
+/**
+ * Whether publishing aggregates over both groups would let a reader subtract one from the other and learn
+ * about fewer than `minimum` people: true when either difference (A without B, B without A) holds 1 to
+ * minimum − 1 people.
+ */
+function differencingRisk(a: ReadonlySet<string>, b: ReadonlySet<string>, minimum: number): boolean {
+  const risky = (count: number) => count > 0 && count < minimum;
+  return risky(countMissing(a, b)) || risky(countMissing(b, a));
 }
 
 function mean(values: readonly number[]): number {
@@ -44,7 +67,13 @@ function tryTest<T>(run: () => T): T | null {
  * Confidentiality is part of the result: any aggregate over fewer than `minimumGroupSize` (5) peer workers is
  * replaced by nulls and `suppressed: 'fewer than 5'`, and the result holds no worker id and no item answer.
  * The range (minimum, maximum) of a score is an aggregate of at least 5 people and is shown only then.
- * Pure; O(rows × scores).
+ * Complementary suppression: per score, the group of a published change row (the workers paired between T1
+ * and Tt) must differ from each published group it could be subtracted from — the timepoint groups T1..Tt
+ * and the earlier published change row — by 0 or at least `minimumGroupSize` people in each direction;
+ * otherwise the change row is withheld (`would reveal fewer than 5 people by differencing with the T1
+ * group`). Timepoint rows take priority; a change to Tt needs T1..Tt published, so its decision never
+ * changes when a later timepoint is published (docs/reference/cohort.md gives the rationale and the
+ * residual risks). Pure; O(rows × scores).
  * @throws RangeError for a minimum group size below 5 (the study's rule; not user data).
  * @example analyseCohort(readCohortResponses(table, PLACEHOLDER_COHORT_MEASURES), norms, PLACEHOLDER_COHORT_MEASURES)
  */
@@ -63,6 +92,10 @@ export function analyseCohort(
   const suppressed: Suppressed = `fewer than ${minimumGroupSize}`;
   const small = (n: number) => n < minimumGroupSize;
   const timepoints = [1, 2, 3] as const;
+  const publishedTimepoints = new Set(options.publishedTimepoints ?? timepoints);
+  const open = (timepoint: number) => !publishedTimepoints.has(timepoint);
+  const differencing = (what: string): Suppressed =>
+    `would reveal fewer than ${minimumGroupSize} people by differencing with ${what}`;
 
   const scoreKeys = measures.flatMap((measure) => [
     { measure: measure.id, subscale: null as string | null, label: measure.name, key: measure.id },
@@ -78,13 +111,22 @@ export function analyseCohort(
       const value = row.timepoint === timepoint ? row.scores.get(key) : undefined;
       return value === undefined ? [] : [value];
     });
+  const groupAt = (key: string, timepoint: number): ReadonlySet<string> =>
+    new Set(
+      data.rows.flatMap((row) =>
+        row.timepoint === timepoint && row.scores.has(key) ? [String(row.worker)] : [],
+      ),
+    );
 
   const scores: CohortScoreSummary[] = scoreKeys.map(({ measure, subscale, label, key }) => {
+    // The groups of people this score publishes an aggregate over, with what a reader would call them.
+    const published: { group: ReadonlySet<string>; timepoint: number; what: string }[] = [];
     const summaries: CohortTimepointSummary[] = timepoints.map((timepoint) => {
       const values = valueAt(key, timepoint);
-      if (small(values.length)) {
-        return { timepoint, n: null, mean: null, sd: null, minimum: null, maximum: null, suppressed };
-      }
+      const withheld = { timepoint, n: null, mean: null, sd: null, minimum: null, maximum: null };
+      if (open(timepoint)) return { ...withheld, suppressed: 'collection open' };
+      if (small(values.length)) return { ...withheld, suppressed };
+      published.push({ group: groupAt(key, timepoint), timepoint, what: `the T${timepoint} group` });
       return {
         timepoint,
         n: values.length,
@@ -104,12 +146,14 @@ export function analyseCohort(
       );
       const later: number[] = [];
       const first: number[] = [];
+      const pairs = new Set<string>();
       for (const row of data.rows) {
         const value = row.timepoint === timepoint ? row.scores.get(key) : undefined;
         const before = baseline.get(row.worker);
         if (value !== undefined && before !== undefined) {
           later.push(value);
           first.push(before);
+          pairs.add(String(row.worker));
         }
       }
       const empty = {
@@ -124,7 +168,17 @@ export function analyseCohort(
         pValue: null,
         effectSizeDz: null,
       };
+      // T1..Tt all published: the groups this row is checked against are then final.
+      if (timepoints.some((other) => other <= timepoint && open(other))) {
+        return { ...empty, suppressed: 'collection open' as Suppressed };
+      }
       if (small(later.length)) return { ...empty, suppressed };
+      // Against T1..Tt and the earlier change row; a later timepoint group shares no score with this row.
+      const clash = published.find(
+        (entry) => entry.timepoint <= timepoint && differencingRisk(pairs, entry.group, minimumGroupSize),
+      );
+      if (clash !== undefined) return { ...empty, suppressed: differencing(clash.what) };
+      published.push({ group: pairs, timepoint, what: `the change to T${timepoint}` });
       const differences = later.map((value, index) => value - (first[index] as number));
       const sdChange = sd(differences);
       const test = tryTest(() => pairedTTest(later, first));
@@ -174,6 +228,7 @@ export function analyseCohort(
                   pValue: null,
                   standardisedDifference: null,
                 };
+                if (open(timepoint)) return { ...empty, suppressed: 'collection open' as Suppressed };
                 if (small(values.length)) return { ...empty, suppressed };
                 const average = mean(values);
                 const test = tryTest(() => oneSampleTTest(values, { mu: norm.mean }));

@@ -1,5 +1,27 @@
-/** Marker on an aggregate withheld because it would describe fewer than the minimum group size. */
-export type Suppressed = 'fewer than 5' | `fewer than ${number}`;
+/**
+ * Why an aggregate is withheld (every number null):
+ * - `fewer than 5`: it would describe fewer than the minimum group size;
+ * - `would reveal fewer than 5 people by differencing with the T1 group` (or `with the change to T2`):
+ *   complementary suppression; its group differs from an already published group of the same score by 1 to 4
+ *   people, so subtracting one published aggregate from the other would describe those few people;
+ * - `collection open`: the timepoint's collection is not closed yet (in the app: publishing while answers
+ *   still arrive would let a reader difference the summary before and after one person's questionnaire).
+ */
+export type Suppressed =
+  | 'fewer than 5'
+  | `fewer than ${number}`
+  | `would reveal fewer than ${number} people by differencing with ${string}`
+  | 'collection open';
+
+/**
+ * A short text for a withheld cell: `<5 (suppressed)` for a small group, otherwise `withheld: <reason>`.
+ * The CLI text, the HTML reports and the web app print it.
+ * @example suppressedText('fewer than 5'); // '<5 (suppressed)'
+ */
+export function suppressedText(reason: Suppressed): string {
+  const small = /^fewer than (\d+)$/.exec(reason);
+  return small === null ? `withheld: ${reason}` : `<${small[1]} (suppressed)`;
+}
 
 /** Descriptives of one score at one timepoint; every number null when suppressed. */
 export interface CohortTimepointSummary {

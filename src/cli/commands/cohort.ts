@@ -5,6 +5,7 @@ import {
   PLACEHOLDER_COHORT_MEASURES,
   readCohortNorms,
   readCohortResponses,
+  suppressedText,
 } from '../../analysis/index.ts';
 import { renderCohortReport } from '../../report/index.ts';
 import { parseCsv } from '../../table/index.ts';
@@ -60,7 +61,11 @@ function runCohort(argv: readonly string[], io: CommandIo): number {
 
 const value = (number: number | null, digits = 3) => (number === null ? 'NA' : formatNumber(number, digits));
 
-/** The readable summary: one row per score and timepoint; suppressed groups print `<5`. */
+/**
+ * The readable summary: one row per score and timepoint; suppressed groups print `<5`, a withheld change or
+ * norm comparison its reason (`<5 (suppressed)`, `withheld: would reveal fewer than 5 people by differencing
+ * with the T1 group`).
+ */
 export function formatCohortText(analysis: CohortAnalysis): string {
   const rows: string[][] = [];
   for (const score of analysis.scores) {
@@ -70,18 +75,18 @@ export function formatCohortText(analysis: CohortAnalysis): string {
       rows.push([
         score.subscale === null ? score.measure : `${score.measure}.${score.subscale}`,
         `T${entry.timepoint}`,
-        entry.suppressed === null ? String(entry.n) : '<5',
+        entry.suppressed === null ? String(entry.n) : `<${analysis.minimumGroupSize}`,
         entry.suppressed === null ? `${value(entry.mean)} (${value(entry.sd)})` : 'suppressed',
         change === undefined
           ? ''
           : change.suppressed === null
             ? `${value(change.meanChange)} d_z ${value(change.effectSizeDz)} ${formatPValue(change.pValue ?? Number.NaN)}`
-            : 'suppressed',
+            : suppressedText(change.suppressed),
         norm === undefined
           ? ''
           : norm.suppressed === null
             ? `${value(norm.difference)} ${formatPValue(norm.pValue ?? Number.NaN)}`
-            : 'suppressed',
+            : suppressedText(norm.suppressed),
       ]);
     }
   }

@@ -1,4 +1,4 @@
-import type { CohortAnalysis, CohortScoreSummary } from '../../analysis/index.ts';
+import { type CohortAnalysis, type CohortScoreSummary, suppressedText } from '../../analysis/index.ts';
 import { standalonePage } from '../fidelity/page.ts';
 import { formatDecimal, formatPValue } from '../trial-report/format.ts';
 import { paragraph, type Row, table } from '../trial-report/html.ts';
@@ -13,7 +13,6 @@ export interface CohortReportOptions {
   readonly enrichVersion: string;
 }
 
-const SUPPRESSED = '<5 (suppressed)';
 const number = (value: number | null, digits = 2) => formatDecimal(value, digits);
 
 function scoreTable(score: CohortScoreSummary, index: number): string {
@@ -24,19 +23,19 @@ function scoreTable(score: CohortScoreSummary, index: number): string {
       change === undefined
         ? '—'
         : change.suppressed !== null
-          ? SUPPRESSED
+          ? suppressedText(change.suppressed)
           : `${number(change.meanChange)} (${number(change.ciLower)} to ${number(change.ciUpper)}), n ${change.n}, d_z ${number(change.effectSizeDz)}, ${formatPValue(change.pValue)}`;
     const normText =
       norm === undefined
         ? '—'
         : norm.suppressed !== null
-          ? SUPPRESSED
+          ? suppressedText(norm.suppressed)
           : `${number(norm.difference)} (${number(norm.ciLower)} to ${number(norm.ciUpper)}), ${formatPValue(norm.pValue)}`;
     return {
       cells: [
         { text: `T${entry.timepoint}`, scope: 'row' },
         {
-          text: entry.suppressed !== null ? SUPPRESSED : String(entry.n),
+          text: entry.suppressed !== null ? suppressedText(entry.suppressed) : String(entry.n),
           numeric: true,
           field: `n-${index}-${entry.timepoint}`,
         },
@@ -78,7 +77,7 @@ function cohortOverview(analysis: CohortAnalysis): string {
   const placeholders = analysis.measures.filter((measure) => measure.note?.startsWith('Placeholder'));
   return [
     paragraph(
-      `Questionnaires at T1 (after training), T2 (4 months) and T3 (12 months): ${analysis.participants.map((entry) => `T${entry.timepoint} ${entry.suppressed === null ? entry.n : SUPPRESSED}`).join(', ')} peer workers. Aggregates over fewer than ${analysis.minimumGroupSize} people are suppressed; no individual's answers are shown.`,
+      `Questionnaires at T1 (after training), T2 (4 months) and T3 (12 months): ${analysis.participants.map((entry) => `T${entry.timepoint} ${entry.suppressed === null ? entry.n : suppressedText(entry.suppressed)}`).join(', ')} peer workers. Aggregates over fewer than ${analysis.minimumGroupSize} people are suppressed, and so is a change from T1 whose group differs from another published group of the same score by 1 to ${analysis.minimumGroupSize - 1} people (subtracting one aggregate from the other would describe those few); no individual's answers are shown.`,
     ),
     placeholders.length > 0
       ? paragraph(
