@@ -5,6 +5,8 @@
 // looping BEGIN; INSERT one row; COMMIT with the store's durability settings (SQLite WAL + synchronous=FULL;
 // PostgreSQL defaults, synchronous_commit on). The store serialises writes (one writer at a time, see
 // docs/reference/storage.md), so that sequential loop is the physical limit a randomisation can approach.
+// The raw rate is measured just before and just after each round and averaged (on a shared machine the
+// disk's fsync time moves a lot from one minute to the next), and the round's ratio is taken to that.
 // Prints randomisations/s, p50/p99 latency and the ratio to the raw rate per round, and the medians.
 // Run: npm run bench:server [-- ROUNDS PER_ROUND CLIENTS]
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -71,7 +73,7 @@ async function benchmark(label: string, target: DatabaseTarget): Promise<Round[]
       await fetch(`${server.url}/api/health`);
     }
     for (let round = 0; round < rounds; round++) {
-      const raw = await rawRate(target);
+      const rawBefore = await rawRate(target);
       const batch = people.slice(round * perRound, (round + 1) * perRound);
       const latencies: number[] = [];
       let next = 0;
@@ -90,6 +92,8 @@ async function benchmark(label: string, target: DatabaseTarget): Promise<Round[]
       );
       const seconds = (performance.now() - started) / 1000;
       if (failures > 0) throw new Error(`${label}: ${failures} randomisations failed`);
+      const rawAfter = await rawRate(target);
+      const raw = (rawBefore + rawAfter) / 2;
       const item = {
         rate: batch.length / seconds,
         p50: percentile(latencies, 50),
@@ -98,7 +102,7 @@ async function benchmark(label: string, target: DatabaseTarget): Promise<Round[]
       };
       results.push(item);
       console.log(
-        `${label} round ${round + 1}: ${item.rate.toFixed(0)} randomisations/s, p50 ${item.p50.toFixed(1)} ms, p99 ${item.p99.toFixed(1)} ms; raw ${item.raw.toFixed(0)} tx/s; ratio ${(item.rate / item.raw).toFixed(2)}`,
+        `${label} round ${round + 1}: ${item.rate.toFixed(0)} randomisations/s, p50 ${item.p50.toFixed(1)} ms, p99 ${item.p99.toFixed(1)} ms; raw ${item.raw.toFixed(0)} tx/s (${rawBefore.toFixed(0)} before, ${rawAfter.toFixed(0)} after); ratio ${(item.rate / item.raw).toFixed(2)}`,
       );
     }
   } finally {
