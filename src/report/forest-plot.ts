@@ -167,8 +167,8 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
     studyRows(result.studies);
   }
   rows.push({ kind: 'total', summary: result });
-  if (hasEvents) rows.push({ kind: 'events', members: allStudies, bold: true });
   if (isRandom && result.k > 1) rows.push({ kind: 'prediction', summary: result });
+  if (hasEvents) rows.push({ kind: 'events', members: allStudies, bold: true });
 
   // --- horizontal layout -----------------------------------------------------------------------------
   const labels = rows.map((row) =>

@@ -148,8 +148,8 @@ function formatMetaText(result: MetaAnalysisResult): string {
     );
   }
   lines.push(
-    `I^2 (${random ? 'total heterogeneity / total variability' : 'residual heterogeneity / unaccounted variability'}):   ${result.I2.toFixed(2)}%`,
-    `H^2 (${random ? 'total variability / sampling variability' : 'unaccounted variability / sampling variability'}):  ${result.H2.toFixed(2)}`,
+    `I^2 (${random || tables ? 'total heterogeneity / total variability' : 'residual heterogeneity / unaccounted variability'}):   ${result.I2.toFixed(2)}%`,
+    `H^2 (${random || tables ? 'total variability / sampling variability' : 'unaccounted variability / sampling variability'}):  ${result.H2.toFixed(2)}`,
     '',
     'Test for Heterogeneity:',
     `Q(df = ${result.QDf}) = ${f4(result.Q)}, p-val ${formatP4(result.QPValue)}`,
@@ -165,8 +165,8 @@ function formatMetaText(result: MetaAnalysisResult): string {
         'pval',
         'ci.lb',
         'ci.ub',
-        'pi.lb',
-        'pi.ub',
+        // print.rma.mh / print.rma.peto show no prediction interval (it is the CI of an equal-effect model)
+        ...(tables ? [] : ['pi.lb', 'pi.ub']),
       ],
       [
         [
@@ -177,8 +177,7 @@ function formatMetaText(result: MetaAnalysisResult): string {
           tableP(result.pValue),
           f4(result.ciLower),
           f4(result.ciUpper),
-          f4(result.piLower),
-          f4(result.piUpper),
+          ...(tables ? [] : [f4(result.piLower), f4(result.piUpper)]),
         ],
       ],
     ),
