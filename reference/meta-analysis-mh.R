@@ -3,8 +3,10 @@
 # defaults (add = 1/2, to = "only0", drop00 = TRUE for the study effect sizes and Q; the pooled estimate
 # from the unmodified tables), weights.rma.mh / weights.rma.peto, predict, leave1out.
 # Every case's `expected` has the shape of `enrich meta --json`.
-# Run from the repository root: Rscript reference/meta-analysis-mh.R (after reference/meta-analysis.R,
-# which writes the shared CSV files).
+# Run from the repository root: Rscript reference/meta-analysis-mh.R. It first runs
+# reference/meta-analysis.R (deterministic), which writes the CSV files shared with it, so the two
+# fixtures are always computed from the same files whatever order run-all.sh takes.
+source(file.path("reference", "meta-analysis.R"), local = new.env())
 source(file.path("reference", "common.R"))
 suppressPackageStartupMessages(library(metafor))
 
