@@ -43,6 +43,7 @@ import {
   validateServiceUseEvent,
   validateServiceUseReview,
   validateTrialConfig,
+  validateWellbeingCollection,
   validateWellbeingNorms,
   validateWellbeingPseudonymKey,
   validateWellbeingResponse,
@@ -171,6 +172,8 @@ function recordKey(
       return { recordId: requireText(kind, record, 'normsId'), participantId: null };
     case 'wellbeing_pseudonym_key':
       return { recordId: requireText(kind, record, 'keyId'), participantId: null };
+    case 'wellbeing_collection':
+      return { recordId: requireText(kind, record, 'collectionId'), participantId: null };
     case 'fidelity_index':
       // One per trial: the trial's own index replaces the shipped template.
       return { recordId: 'current', participantId: null };
@@ -279,6 +282,8 @@ function validateRecord(
       return validateWellbeingNorms(record);
     case 'wellbeing_pseudonym_key':
       return validateWellbeingPseudonymKey(record);
+    case 'wellbeing_collection':
+      return validateWellbeingCollection(record);
     case 'fidelity_index':
       return validateFidelityIndex(record);
     case 'recruitment_target':

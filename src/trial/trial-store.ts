@@ -34,7 +34,11 @@ import type {
   User,
   WithdrawalRecord,
 } from './domain/types.ts';
-import type { WellbeingNormsRecord, WellbeingPseudonymKeyRecord } from './domain/wellbeing-records.ts';
+import type {
+  WellbeingCollectionRecord,
+  WellbeingNormsRecord,
+  WellbeingPseudonymKeyRecord,
+} from './domain/wellbeing-records.ts';
 import type { EmployerType, FidelityIndexDefinition } from './fidelity/types.ts';
 
 /** Who makes a request: a user's id and role (the audit records the id). */
@@ -61,6 +65,8 @@ export interface StoredRecordTypes {
   readonly wellbeing: WellbeingResponseRecord;
   readonly wellbeing_norms: WellbeingNormsRecord;
   readonly wellbeing_pseudonym_key: WellbeingPseudonymKeyRecord;
+  /** The closed questionnaire collections (one per trial, key `trial`); closing a timepoint is final. */
+  readonly wellbeing_collection: WellbeingCollectionRecord;
   /** The trial's own fidelity index (one per trial, key `current`); the shipped template until one is saved. */
   readonly fidelity_index: FidelityIndexDefinition;
   /** The trial's recruitment target (one per trial, key `trial`): total, dates, per-site totals. */
@@ -88,6 +94,7 @@ export const STORED_RECORD_KINDS: readonly StoredRecordKind[] = [
   'wellbeing',
   'wellbeing_norms',
   'wellbeing_pseudonym_key',
+  'wellbeing_collection',
   'fidelity_index',
   'recruitment_target',
 ];

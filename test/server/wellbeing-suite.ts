@@ -187,8 +187,113 @@ export function defineWellbeingSuite(dialect: 'sqlite' | 'postgres', fresh: Fres
       writeFileSync(join(directory, 'norms.csv'), csv.body);
     });
 
+    interface SummaryBody {
+      collection: { timepoint: number; completed: number; closed: boolean; closed_at: string | null }[];
+      participants: { n: number | null; suppressed: string | null }[];
+      scores: {
+        timepoints: { n: number | null; mean: number | null; suppressed: string | null }[];
+        change: { n: number | null; mean_change: number | null; suppressed: string | null }[];
+        norm: { comparisons: { n: number | null; suppressed: string | null }[] } | null;
+      }[];
+    }
+    const summaryOf = async (viewer: Login) => {
+      const response = await world.as(viewer, 'GET', `${T}/wellbeing/summary`);
+      assert.equal(response.statusCode, 200, response.body);
+      return response.json() as SummaryBody;
+    };
+
+    it('an open collection shows only how many completed: a sixth questionnaire changes nothing else', async () => {
+      const manager = as.manager as Login;
+      for (const [index, worker] of workers.slice(0, 5).entries()) {
+        const saved = await world.as(worker, 'PUT', `${T}/wellbeing/mine/1`, {
+          answers: answersOf(index, 1),
+        });
+        assert.equal(saved.statusCode, 200, saved.body);
+      }
+      const before = await summaryOf(manager);
+      const sixth = await world.as(workers[5] as Login, 'PUT', `${T}/wellbeing/mine/1`, {
+        answers: answersOf(5, 1),
+      });
+      assert.equal(sixth.statusCode, 200, sixth.body);
+      const afterSixth = await summaryOf(manager);
+      assert.deepEqual([before.collection[0]?.completed, afterSixth.collection[0]?.completed], [5, 6]);
+      assert.deepEqual(
+        afterSixth.collection.map((entry) => entry.closed),
+        [false, false, false],
+      );
+      // Everything but the count is the same: no reader can difference the two summaries.
+      const { collection: _before, ...restBefore } = before;
+      const { collection: _after, ...restAfter } = afterSixth;
+      assert.deepEqual(restAfter, restBefore);
+      for (const score of afterSixth.scores) {
+        for (const row of [...score.timepoints, ...score.change, ...(score.norm?.comparisons ?? [])]) {
+          assert.deepEqual([row.n, row.suppressed], [null, 'collection open']);
+        }
+      }
+    });
+
+    it('closing a collection: trial manager or administrator only, final (409 wellbeing_collection_closed)', async () => {
+      for (const who of [as.coordinator1, as.statistician, as.researcher1, as.dmc, workers[0]] as Login[]) {
+        const refused = await world.as(who, 'POST', `${T}/wellbeing/collections/1/close`);
+        assert.equal(refused.statusCode, 403, `${who.role}: ${refused.body}`);
+      }
+      assert.equal((await summaryOf(as.manager as Login)).collection[0]?.closed, false);
+      const closed = await world.as(as.manager as Login, 'POST', `${T}/wellbeing/collections/1/close`);
+      assert.equal(closed.statusCode, 200, closed.body);
+      const body = closed.json() as { collection: SummaryBody['collection']; version: number };
+      assert.deepEqual(
+        body.collection.map((entry) => [entry.completed, entry.closed]),
+        [
+          [6, true],
+          [0, false],
+          [0, false],
+        ],
+      );
+      assert.equal(typeof body.collection[0]?.closed_at, 'string');
+      const again = await world.as(as.admin as Login, 'POST', `${T}/wellbeing/collections/1/close`);
+      assert.equal(again.statusCode, 409, again.body);
+      assert.equal((again.json() as { error: { code: string } }).error.code, 'wellbeing_collection_closed');
+      // A closed timepoint takes no change and no late questionnaire; the worker sees it closed.
+      const late = await world.as(workers[0] as Login, 'PUT', `${T}/wellbeing/mine/1`, {
+        answers: answersOf(0, 1),
+        version: 1,
+        reason: 'changed my mind',
+      });
+      assert.equal(late.statusCode, 409, late.body);
+      assert.equal((late.json() as { error: { code: string } }).error.code, 'wellbeing_collection_closed');
+      const mine = (await world.as(workers[0] as Login, 'GET', `${T}/wellbeing/mine`)).json() as {
+        timepoints: { closed: boolean; completed: boolean }[];
+      };
+      assert.deepEqual(
+        mine.timepoints.map((entry) => [entry.closed, entry.completed]),
+        [
+          [true, true],
+          [false, false],
+          [false, false],
+        ],
+      );
+      // T1's aggregates are now shown; T2 and T3 and every change from T1 wait for their collection.
+      const summary = await summaryOf(as.coordinator1 as Login);
+      assert.deepEqual(summary.participants[0], { timepoint: 1, n: 6, suppressed: null });
+      for (const score of summary.scores) {
+        assert.equal(score.timepoints[0]?.n, 6);
+        assert.equal(typeof score.timepoints[0]?.mean, 'number');
+        assert.equal(score.timepoints[1]?.suppressed, 'collection open');
+        assert.ok(score.change.every((row) => row.suppressed === 'collection open'));
+      }
+      const audit = (await world.as(as.manager as Login, 'GET', `${T}/audit`)).json() as {
+        entries: { entity: string; actor_id: string }[];
+      };
+      assert.ok(
+        audit.entries.some(
+          (entry) =>
+            entry.entity === 'wellbeing_collection' && entry.actor_id === (as.manager as Login).userId,
+        ),
+      );
+    });
+
     it('round trip: questionnaires in the app -> pseudonymised export -> enrich cohort = the in-app summary', async () => {
-      for (const timepoint of [1, 2, 3]) {
+      for (const timepoint of [2, 3]) {
         for (const [index, worker] of workers.entries()) {
           const saved = await world.as(worker, 'PUT', `${T}/wellbeing/mine/${timepoint}`, {
             answers: answersOf(index, timepoint),
@@ -196,6 +301,13 @@ export function defineWellbeingSuite(dialect: 'sqlite' | 'postgres', fresh: Fres
           assert.equal(saved.statusCode, 200, saved.body);
         }
       }
+      // Both collections closed (T3 by the administrator): every aggregate is published.
+      assert.equal(
+        (await world.as(as.manager as Login, 'POST', `${T}/wellbeing/collections/2/close`)).statusCode,
+        200,
+      );
+      const byAdmin = await world.as(as.admin as Login, 'POST', `${T}/wellbeing/collections/3/close`);
+      assert.equal(byAdmin.statusCode, 200, byAdmin.body);
       const exported = await world.as(as.statistician as Login, 'GET', `${T}/exports/wellbeing.csv`);
       assert.equal(exported.statusCode, 200, exported.body);
       assert.match(String(exported.headers['content-type']), /^text\/csv/);
@@ -325,6 +437,14 @@ export function defineWellbeingSuite(dialect: 'sqlite' | 'postgres', fresh: Fres
       const keyEntries = audit.entries.filter((entry) => entry.entity === 'wellbeing_pseudonym_key');
       assert.equal(keyEntries.length > 0, true);
       assert.ok(!JSON.stringify(audit).includes(key), 'the audit shows the pseudonym key');
+    });
+
+    it('researchers, statisticians, the DMC and peer workers get no wellbeing aggregate', async () => {
+      for (const who of [as.researcher1, as.statistician, as.dmc, workers[0]] as Login[]) {
+        const refused = await world.as(who, 'GET', `${T}/wellbeing/summary`);
+        assert.equal(refused.statusCode, 403, `${who.role}: ${refused.body}`);
+        assert.doesNotMatch(refused.body, /"mean"|"timepoints"/);
+      }
     });
 
     it('coordinators and managers never receive an answer, a score, a worker id or a pseudonym', async () => {

@@ -232,6 +232,12 @@ describe('complementary suppression: published groups differ by 0 or at least 5 
     );
     assert.equal(onlyT1.timepoints[1]?.mean, null);
     assert.deepEqual(
+      analyseCohort(data, [], measures, { publishedTimepoints: [1] }).participants.map(
+        (entry) => entry.suppressed,
+      ),
+      [null, 'collection open', 'collection open'],
+    );
+    assert.deepEqual(
       onlyT1.change.map((row) => row.suppressed),
       ['collection open', 'collection open'],
     );

@@ -258,6 +258,7 @@ export function analyseCohort(
     minimumGroupSize,
     participants: timepoints.map((timepoint) => {
       const n = data.rows.filter((row) => row.timepoint === timepoint).length;
+      if (open(timepoint)) return { timepoint, n: null, suppressed: 'collection open' as Suppressed };
       return small(n) ? { timepoint, n: null, suppressed } : { timepoint, n, suppressed: null };
     }),
     measures: measures.map((measure) => ({ id: measure.id, name: measure.name, note: measure.note ?? null })),

@@ -17,6 +17,7 @@ import {
   type TrialStore,
   type User,
   WELLBEING_TRIAL_RECORD_ID,
+  type WellbeingClosedTimepoint,
   type WellbeingResponseRecord,
 } from '../../trial/index.ts';
 import { authorize, trialResource } from '../access.ts';
@@ -85,6 +86,51 @@ export async function wellbeingNormsOf(
   const stored = await store.findRecord(trialId, 'wellbeing_norms', WELLBEING_TRIAL_RECORD_ID);
   return { norms: stored === undefined ? [] : [...stored.data.norms], stored };
 }
+
+/**
+ * The trial's closed questionnaire collections (none until the trial manager closes one) and the record's
+ * version; after the lock every timepoint counts as closed (`published`).
+ */
+export async function wellbeingCollectionOf(
+  store: TrialStore,
+  trial: Trial,
+): Promise<{
+  closed: readonly WellbeingClosedTimepoint[];
+  published: number[];
+  stored: StoredRecord<'wellbeing_collection'> | undefined;
+}> {
+  const stored = await store.findRecord(trial.trialId, 'wellbeing_collection', WELLBEING_TRIAL_RECORD_ID);
+  const closed = stored?.data.closed ?? [];
+  const published =
+    trial.lockedAt !== undefined
+      ? WELLBEING_TIMEPOINTS.map((entry) => entry.timepoint)
+      : closed.map((entry) => entry.timepoint).sort();
+  return { closed, published, stored };
+}
+
+/** Per timepoint: how many questionnaires are completed, and whether the collection is closed (and when). */
+function collectionBody(
+  trial: Trial,
+  records: readonly StoredRecord<'wellbeing'>[],
+  closed: readonly WellbeingClosedTimepoint[],
+) {
+  return WELLBEING_TIMEPOINTS.map(({ timepoint, label }) => {
+    const entry = closed.find((candidate) => candidate.timepoint === timepoint);
+    return {
+      timepoint,
+      label,
+      // A count of completed questionnaires says nothing about anyone's answers: shown exactly, so that the
+      // trial manager can decide when to close.
+      completed: records.filter((record) => record.data.submitted && record.data.timepoint === timepoint)
+        .length,
+      closed: entry !== undefined || trial.lockedAt !== undefined,
+      closed_at: entry?.closedAt ?? trial.lockedAt ?? null,
+    };
+  });
+}
+
+/** Error code of a questionnaire at, or a second closing of, a closed timepoint (HTTP 409). */
+const COLLECTION_CLOSED: { code: 'wellbeing_collection_closed' } = { code: 'wellbeing_collection_closed' };
 
 /** The norms may be read by whoever sees the aggregates, sets the norms or exports the questionnaires. */
 function authorizeNormsRead(user: User, trial: Trial): void {
@@ -184,12 +230,14 @@ export function registerWellbeingRoutes(app: FastifyInstance, context: ServerCon
       const mine = (await store.listRecords(trial.trialId, 'wellbeing')).filter(
         (record) => record.data.workerId === user.userId,
       );
+      const { published } = await wellbeingCollectionOf(store, trial);
       return {
         timepoints: WELLBEING_TIMEPOINTS.map(({ timepoint, label }) => {
           const record = mine.find((entry) => entry.data.timepoint === timepoint);
           return {
             timepoint,
             label,
+            closed: published.includes(timepoint),
             completed: record?.data.submitted === true,
             answers: record?.data.answers ?? null,
             version: record?.version ?? null,
@@ -261,6 +309,14 @@ export function registerWellbeingRoutes(app: FastifyInstance, context: ServerCon
         );
       }
       const timepoint = Number(request.params.timepoint) as 1 | 2 | 3;
+      const { published } = await wellbeingCollectionOf(store, trial);
+      if (published.includes(timepoint)) {
+        throw new HttpError(
+          409,
+          COLLECTION_CLOSED.code,
+          `a wellbeing questionnaire at T${timepoint} requires its collection to be open (got a closed T${timepoint} collection: no new questionnaire or change is accepted)`,
+        );
+      }
       // The export's pseudonym key is made with the first questionnaire, so it exists before the lock.
       await ensureWellbeingPseudonymKey(store, trial, actorOf(user), context.random);
       const record: WellbeingResponseRecord = {
@@ -292,9 +348,14 @@ export function registerWellbeingRoutes(app: FastifyInstance, context: ServerCon
       authorize(user, 'view_wellbeing_aggregate', trialResource(trial));
       const records = await store.listRecords(trial.trialId, 'wellbeing');
       const { norms } = await wellbeingNormsOf(store, trial.trialId);
-      const analysis = analyseCohort(wellbeingCohortScores(records), norms, WELLBEING_MEASURES);
+      // Only closed timepoints: a summary read before and after one more questionnaire would give it away.
+      const { closed, published } = await wellbeingCollectionOf(store, trial);
+      const analysis = analyseCohort(wellbeingCohortScores(records), norms, WELLBEING_MEASURES, {
+        publishedTimepoints: published,
+      });
       return {
         minimum_group_size: analysis.minimumGroupSize,
+        collection: collectionBody(trial, records, closed),
         participants: analysis.participants,
         measures: analysis.measures,
         scores: analysis.scores.map((score) => ({
@@ -317,6 +378,56 @@ export function registerWellbeingRoutes(app: FastifyInstance, context: ServerCon
           norm: toSnake(score.norm),
         })),
       };
+    },
+  );
+
+  app.post<{ Params: { trialId: string; timepoint: string } }>(
+    '/api/trials/:trialId/wellbeing/collections/:timepoint/close',
+    {
+      schema: {
+        summary:
+          "Close a timepoint's questionnaire collection (trial manager, administrator; before the lock): final; its aggregates are shown from then on and it takes no new questionnaire or change; audited",
+        tags: ['wellbeing'],
+        params: {
+          type: 'object',
+          required: ['trialId', 'timepoint'],
+          properties: {
+            trialId: { type: 'string', pattern: ID_PATTERN },
+            timepoint: { type: 'string', enum: ['1', '2', '3'] },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const user = requireUser(request);
+      const trial = await store.getTrial(request.params.trialId);
+      authorize(user, 'close_wellbeing_collection', trialResource(trial));
+      const timepoint = Number(request.params.timepoint) as 1 | 2 | 3;
+      const { closed, stored } = await wellbeingCollectionOf(store, trial);
+      if (closed.some((entry) => entry.timepoint === timepoint)) {
+        throw new HttpError(
+          409,
+          COLLECTION_CLOSED.code,
+          `closing the T${timepoint} collection requires it to be open (got one already closed: closing is final)`,
+        );
+      }
+      const entry: WellbeingClosedTimepoint = { timepoint, closedAt: context.clock().toISOString() };
+      const saved = await store.saveRecord(
+        trial.trialId,
+        'wellbeing_collection',
+        {
+          collectionId: WELLBEING_TRIAL_RECORD_ID,
+          closed: [...closed, entry].sort((a, b) => a.timepoint - b.timepoint),
+        },
+        {
+          actor: actorOf(user),
+          // The version read just now: two managers closing at once cannot both write (409).
+          expectedVersion: stored?.version ?? 0,
+          ...(stored === undefined ? {} : { reason: `closed the T${timepoint} questionnaire collection` }),
+        },
+      );
+      const records = await store.listRecords(trial.trialId, 'wellbeing');
+      return { collection: collectionBody(trial, records, saved.data.closed), version: saved.version };
     },
   );
 

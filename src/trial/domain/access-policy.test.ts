@@ -58,6 +58,7 @@ const EXPECTED: Readonly<Record<Action, readonly string[]>> = {
   manage_wellbeing_norms: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
   manage_recruitment_target: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
   export_wellbeing: ['no', 'no', 'no', 'no', 'no', 'yes', 'no'],
+  close_wellbeing_collection: ['before lock', 'before lock', 'no', 'no', 'no', 'no', 'no'],
 };
 
 const user = (role: Role): User => ({ userId: 'u1', username: 'someone', role, sites: ['site_1', 'site_2'] });
@@ -106,6 +107,7 @@ describe('can: every role x action', () => {
           'manage_wellbeing_norms',
           'export_wellbeing',
           'manage_recruitment_target',
+          'close_wellbeing_collection',
         ].includes(action);
         for (const locked of [false, true]) {
           if (participantAction) {

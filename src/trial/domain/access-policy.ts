@@ -40,6 +40,7 @@ export const ACTIONS = [
   'manage_wellbeing_norms',
   'export_wellbeing',
   'manage_recruitment_target',
+  'close_wellbeing_collection',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -81,6 +82,8 @@ export const ACTION_DESCRIPTIONS: Readonly<Record<Action, string>> = {
     'export the wellbeing questionnaires with worker ids replaced by pseudonyms (audited; for enrich cohort)',
   manage_recruitment_target:
     "set the trial's recruitment target: total, start and end dates, per-site totals (reason on change)",
+  close_wellbeing_collection:
+    "close a wellbeing timepoint's questionnaire collection (final; only then are its aggregates shown)",
 };
 
 /** The trial as a whole (exports, audit, lock, configuration, users, summaries). */
@@ -132,6 +135,7 @@ const WRITES: readonly Action[] = [
   'complete_wellbeing',
   'manage_wellbeing_norms',
   'manage_recruitment_target',
+  'close_wellbeing_collection',
 ];
 
 const PARTICIPANT_ACTIONS: readonly Action[] = [
@@ -190,6 +194,7 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
       'view_wellbeing_aggregate',
       'manage_wellbeing_norms',
       'manage_recruitment_target',
+      'close_wellbeing_collection',
     ],
     locked: [
       'read_participant',

@@ -1,6 +1,6 @@
 /**
  * Trial-level records of the peer worker wellbeing cohort (issue 9): the population norms the cohort is
- * compared with, and the secret key that turns worker ids into pseudonyms in the wellbeing export. The store
+ * compared with, the closed questionnaire collections, and the secret key that turns worker ids into pseudonyms in the wellbeing export. The store
  * checks their shape here; the server checks measure and subscale ids against the cohort measures.
  */
 
@@ -34,6 +34,64 @@ export interface WellbeingNormsRecord {
 export interface WellbeingPseudonymKeyRecord {
   readonly keyId: typeof WELLBEING_TRIAL_RECORD_ID;
   readonly key: string;
+}
+
+/** A timepoint whose questionnaire collection the trial manager closed, and when. */
+export interface WellbeingClosedTimepoint {
+  readonly timepoint: 1 | 2 | 3;
+  readonly closedAt: string;
+}
+
+/**
+ * The trial's closed questionnaire collections (key `collectionId` = `trial`). Closing is final: a closed
+ * timepoint takes no new questionnaire and no change, and only then are its aggregates published (publishing
+ * while answers arrive would let a reader difference the summary before and after one person's answers).
+ */
+export interface WellbeingCollectionRecord {
+  readonly collectionId: typeof WELLBEING_TRIAL_RECORD_ID;
+  readonly closed: readonly WellbeingClosedTimepoint[];
+}
+
+/**
+ * Validates the closed collections: key `trial`, each entry a timepoint 1–3 (at most once) with the time it
+ * was closed.
+ * @throws RecordValidationError listing every problem.
+ * @example validateWellbeingCollection({ collectionId: 'trial', closed: [{ timepoint: 1, closedAt: '2026-01-05T10:00:00.000Z' }] });
+ */
+export function validateWellbeingCollection(input: unknown): WellbeingCollectionRecord {
+  const checker = checkRecord('wellbeing_collection', input);
+  const collectionId = checker.text('collectionId');
+  if (collectionId !== undefined && collectionId !== WELLBEING_TRIAL_RECORD_ID) {
+    checker.inconsistent(
+      'collectionId',
+      `wellbeing_collection.collectionId requires "${WELLBEING_TRIAL_RECORD_ID}" (got ${JSON.stringify(collectionId)})`,
+    );
+  }
+  const closed = checker.record.closed;
+  if (!Array.isArray(closed)) {
+    checker.invalid('closed', `wellbeing_collection.closed requires a list (got ${typeof closed})`);
+  } else {
+    const seen = new Set<unknown>();
+    closed.forEach((entry: unknown, index) => {
+      const item = checkRecord(`wellbeing_collection.closed[${index}]`, entry, checker.problems);
+      const timepoint = item.record.timepoint;
+      if (timepoint !== 1 && timepoint !== 2 && timepoint !== 3) {
+        item.invalid(
+          'timepoint',
+          `wellbeing_collection.closed[${index}].timepoint requires 1, 2 or 3 (got ${JSON.stringify(timepoint)})`,
+        );
+      } else if (seen.has(timepoint)) {
+        item.inconsistent(
+          'timepoint',
+          `wellbeing_collection.closed requires each timepoint at most once (got T${timepoint} twice)`,
+        );
+      }
+      seen.add(timepoint);
+      item.text('closedAt');
+    });
+  }
+  if (checker.problems.length > 0) throw new RecordValidationError(checker.problems);
+  return checker.record as unknown as WellbeingCollectionRecord;
 }
 
 /**
