@@ -4,6 +4,7 @@ import { assertWellFormedSvg, attribute, elementsWithRole } from '../../test/hel
 import { metaAnalysis, type StudyData } from '../stats/index.ts';
 import { forestPlot } from './forest-plot.ts';
 import { funnelPlot } from './funnel-plot.ts';
+import { textWidth } from './svg.ts';
 
 // dat.bcg (metafor's metadat), the first 13 trials of BCG vaccine against tuberculosis
 const bcg: StudyData = {
@@ -241,6 +242,16 @@ describe('forestPlot: RevMan columns', () => {
     assert.match(row, />Not estimable</);
     assert.doesNotMatch(row, /<rect|<line/);
     assert.match(svg, />Peto, fixed, 95% CI \(log scale\)</);
+  });
+
+  it('keeps a long "Favours" label left of the null line inside the figure', () => {
+    const data: StudyData = { kind: 'generic', study: ['A', 'B'], yi: [0.8, 1.1], vi: [0.01, 0.02] };
+    const arm1 = 'Peer support workers (one-to-one)';
+    const svg = forestPlot(metaAnalysis(data, { measure: 'GEN', method: 'FE' }), { arm1 });
+    const label = svg.match(/<text x="([\d.]+)"[^>]*data-role="favours-left"[^>]*>([^<]*)</);
+    assert.ok(label);
+    // the axis starts at 0, so without room the end-anchored label would start left of the figure
+    assert.ok(Number(label[1]) - textWidth(label[2] as string, 11) >= 0, `label ends at ${label[1]}`);
   });
 
   it('is wide enough for its longest footnote', () => {

@@ -188,7 +188,7 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
   );
   const labelWidth = Math.max(150, ...labels);
   // per-arm columns (RevMan): numbers right-aligned at each column's right edge; an arm's name is centred
-  // over its columns and widens the last one when it is longer than they are
+  // over its columns and widens them evenly when it is longer than they are
   const cellTexts = (column: ArmColumn) => [
     ...allStudies.map((index) => column.cell(index)),
     ...rows.map((row) =>
@@ -214,8 +214,11 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
     if (indices.length === 0) continue;
     const span = indices.reduce((total, index) => total + (columnWidths[index] as number), 0);
     const needed = textWidth(armNames[arm], 12) * 1.08 + 8;
-    const last = indices.at(-1) as number;
-    if (needed > span) columnWidths[last] = (columnWidths[last] as number) + needed - span;
+    if (needed > span) {
+      for (const index of indices) {
+        columnWidths[index] = (columnWidths[index] as number) + (needed - span) / indices.length;
+      }
+    }
   }
   const columnRights: number[] = [];
   let cursor = MARGIN + labelWidth;
@@ -224,24 +227,6 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
     cursor += columnWidths[index] as number;
     columnRights.push(cursor);
   });
-  const plotLeft = cursor + (columns.length > 0 ? 22 : 10);
-  const plotRight = plotLeft + PLOT_WIDTH;
-  const weightRight = plotRight + 62;
-  const estimateLeft = weightRight + 18;
-  const estimateTexts = rows.map((row) =>
-    row.kind === 'study'
-      ? interval(row.study.yi, row.study.ciLower, row.study.ciUpper)
-      : row.kind === 'subtotal' || row.kind === 'total'
-        ? interval(row.summary.estimate, row.summary.ciLower, row.summary.ciUpper)
-        : '',
-  );
-  const headerRight = `${measureName} [95% CI]`;
-  const estimateWidth = Math.max(
-    textWidth(headerRight, 12) * 1.08,
-    ...estimateTexts.map((value) => textWidth(value, 12)),
-  );
-  const columnsWidth = estimateLeft + estimateWidth + MARGIN;
-
   // --- the axis ------------------------------------------------------------------------------------------
   const bounds: number[] = [0];
   for (const study of result.studies) bounds.push(study.ciLower, study.ciUpper);
@@ -260,6 +245,32 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
   const ticks = ratio ? logTicks(Math.exp(low), Math.exp(high)) : linearTicks(low, high, 6);
   const axisLow = ratio ? Math.log(ticks[0] as number) : (ticks[0] as number);
   const axisHigh = ratio ? Math.log(ticks.at(-1) as number) : (ticks.at(-1) as number);
+  // the "Favours arm" label left of the null line must not run off the left edge
+  const favoursLow = options.higherIsBetter === true ? arm2 : arm1;
+  const favoursHigh = options.higherIsBetter === true ? arm1 : arm2;
+  const nullOffset = ((0 - axisLow) / (axisHigh - axisLow)) * PLOT_WIDTH;
+  const favoursLowWidth = textWidth(`\u2190 Favours ${favoursLow}`, 11) * 1.05;
+  const plotLeft = Math.max(
+    cursor + (columns.length > 0 ? 22 : 10),
+    MARGIN + favoursLowWidth + 6 - nullOffset,
+  );
+  const plotRight = plotLeft + PLOT_WIDTH;
+  const weightRight = plotRight + 62;
+  const estimateLeft = weightRight + 18;
+  const estimateTexts = rows.map((row) =>
+    row.kind === 'study'
+      ? interval(row.study.yi, row.study.ciLower, row.study.ciUpper)
+      : row.kind === 'subtotal' || row.kind === 'total'
+        ? interval(row.summary.estimate, row.summary.ciLower, row.summary.ciUpper)
+        : '',
+  );
+  const headerRight = `${measureName} [95% CI]`;
+  const estimateWidth = Math.max(
+    textWidth(headerRight, 12) * 1.08,
+    ...estimateTexts.map((value) => textWidth(value, 12)),
+  );
+  const columnsWidth = estimateLeft + estimateWidth + MARGIN;
+
   const toX = (value: number) => plotLeft + ((value - axisLow) / (axisHigh - axisLow)) * PLOT_WIDTH;
   const clamp = (value: number) => Math.min(Math.max(value, axisLow), axisHigh);
 
@@ -277,8 +288,6 @@ export function forestPlot(result: MetaAnalysisResult, options: ForestPlotOption
   if (result.egger) {
     notes.push(`Egger's test for funnel asymmetry: ${formatP(result.egger.pValue)}`);
   }
-  const favoursLow = options.higherIsBetter === true ? arm2 : arm1;
-  const favoursHigh = options.higherIsBetter === true ? arm1 : arm2;
   const width = Math.max(
     columnsWidth,
     toX(0) + 6 + textWidth(`Favours ${favoursHigh} \u2192`, 11) * 1.05 + MARGIN,
