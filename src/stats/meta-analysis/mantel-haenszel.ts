@@ -1,5 +1,5 @@
 import { pchisq, pnorm } from '../distributions/index.ts';
-import { InvalidArgumentError } from '../errors.ts';
+import { InvalidArgumentError, ModelDataError } from '../errors.ts';
 import { escalc } from './escalc.ts';
 import type { BinaryStudyData } from './types.ts';
 
@@ -350,7 +350,7 @@ function oddsRatioTests(cells: Cells, psi: number): MantelHaenszelTests {
  * most one table has V > 0). Study effect sizes are escalc's `PETO` (1/2 added to tables with a zero
  * cell, double-zero tables dropped). Weights are V. O(k).
  *
- * @throws InvalidArgumentError when ΣV = 0 (no table has both events and non-events), as rma.peto stops.
+ * @throws ModelDataError when ΣV = 0 (no table has both events and non-events), as rma.peto stops.
  * @example
  * Math.exp(rmaPeto({ kind: 'binary', study: ['A'], events1: [4], n1: [123], events2: [11], n2: [139] }).estimate);
  */
@@ -402,7 +402,7 @@ export function rmaPeto(
     if (!Number.isNaN(yi[i] as number)) kYi++;
   }
   if (sumV === 0) {
-    throw new InvalidArgumentError(
+    throw new ModelDataError(
       "Peto's odds ratio requires at least one study with both events and non-events (got none: one of the two outcomes never occurred)",
     );
   }

@@ -29,7 +29,8 @@ const METHOD_NAMES = { MH: 'Mantel-Haenszel', PETO: 'Peto' } as const;
  * @throws InvalidArgumentError when the data are not binary, the measure is not RR/OR/RD (MH) or OR
  *   (PETO), or the test is not z.
  * @throws MetaAnalysisDataError for bad study rows.
- * @throws ModelDataError when the pooled estimate (overall or of a subgroup) is not estimable.
+ * @throws ModelDataError when the pooled estimate (overall or of a subgroup) is not estimable, or for
+ *   PETO when no table has both events and non-events.
  */
 export function tablePoolingAnalysis(
   data: StudyData,
@@ -117,7 +118,7 @@ export function tablePoolingAnalysis(
         refit = fitRows(keep);
       } catch (error) {
         // rma.peto stops when no remaining table has both outcomes; leave1out records NA
-        if (!(error instanceof InvalidArgumentError)) throw error;
+        if (!(error instanceof ModelDataError)) throw error;
       }
       rows.push({
         study: tables.study[left] ?? '',
