@@ -30,6 +30,11 @@ sparse <- data.frame(
 )
 sparse <- write_dataset(sparse, "meta-mh-sparse")
 
+# Two trials with events in one arm each: leaving either out leaves an MH RR and OR that are not
+# estimable (leave1out gives NA, enrich null).
+rare <- write_dataset(data.frame(study = c("Xu 2012", "Yates 2016"), events1 = c(3, 0), n1 = c(20, 20),
+                                 events2 = c(0, 4), n2 = c(20, 20)), "meta-mh-rare-k2")
+
 ratio_measures <- c("RR", "OR")
 
 fit_for <- function(data, measure, method, subset = NULL) {
@@ -145,6 +150,9 @@ cases <- list(
   case("bcg_k2_rr_mh", "meta-bcg-k2", bcg2, "RR", "MH", leave_one_out = TRUE),
   case("bcg_k2_rd_mh", "meta-bcg-k2", bcg2, "RD", "MH", leave_one_out = TRUE),
   case("bcg_k2_or_peto", "meta-bcg-k2", bcg2, "OR", "PETO", leave_one_out = TRUE),
+  case("rare_k2_rr_mh", "meta-mh-rare-k2", rare, "RR", "MH", leave_one_out = TRUE),
+  case("rare_k2_or_mh", "meta-mh-rare-k2", rare, "OR", "MH", leave_one_out = TRUE),
+  case("rare_k2_or_peto", "meta-mh-rare-k2", rare, "OR", "PETO", leave_one_out = TRUE),
   case("guide_hospitalisation_rr_mh", "meta-guide-hospitalisation", guide_hospitalisation, "RR", "MH",
        subgroup = "setting", leave_one_out = TRUE)
 )
