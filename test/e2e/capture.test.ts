@@ -241,7 +241,11 @@ describe('fidelity and wellbeing capture in the browser app', { skip: skipReason
     await signIn(coordinator, server.url, 'coordinator');
     await coordinator.goto(`${server.url}/wellbeing/summary`);
     await coordinator.getByRole('heading', { name: 'Peer worker wellbeing' }).waitFor();
-    await coordinator.getByText(/T1: withheld \(fewer than 5\)/).waitFor();
+    // An open collection shows only how many completed; no timepoint's results, and no close control for a
+    // coordinator.
+    await coordinator.getByText(/T1: after training: 1 completed, collection open/).waitFor();
+    await coordinator.getByText('withheld (collection open)').first().waitFor();
+    assert.equal(await coordinator.getByRole('button', { name: /^Close T\d collection$/ }).count(), 0);
     const everything = await everythingOnPage(coordinator);
     assert.doesNotMatch(everything, /"answers"|wb1/);
   });
@@ -261,6 +265,14 @@ describe('fidelity and wellbeing capture in the browser app', { skip: skipReason
     await manager.getByRole('button', { name: 'Save norms' }).click();
     await manager.getByRole('status').filter({ hasText: 'Norms saved' }).waitFor();
     await manager.getByRole('cell', { name: 'e2e population survey' }).waitFor();
+    // Closing T1 is deliberate: a confirmation that says it is final; then T1 shows as closed.
+    await manager.getByRole('button', { name: 'Close T1 collection' }).click();
+    const confirm = manager.getByRole('alertdialog', { name: 'Close T1 collection' });
+    await confirm.getByText(/Closing T1 is final/).waitFor();
+    await confirm.getByRole('button', { name: 'Yes, close T1 collection' }).click();
+    await manager.getByText(/T1: after training: 1 completed, collection closed/).waitFor();
+    // One questionnaire: T1's results stay withheld (fewer than 5) after closing.
+    await manager.getByText('withheld (fewer than 5)').first().waitFor();
     const trials = await apiGet<{ trials: { id: string }[] }>(manager, '/api/trials');
     const trialId = trials.trials[0]?.id as string;
     const norms = await apiGet<string>(manager, `/api/trials/${trialId}/wellbeing/norms.csv`);

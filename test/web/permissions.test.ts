@@ -5,8 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type Action, can, type ParticipantResource, ROLES, type Role } from '../../src/trial/index.ts';
 import {
+  CLOSE_WELLBEING_COLLECTION_ROLES,
   EMERGENCY_UNBLIND_ROLES,
   RECORD_FOLLOW_UP_ROLES,
+  WELLBEING_NORMS_ROLES,
   WRITE_PARTICIPANT_ROLES,
 } from '../../web/src/permissions.ts';
 
@@ -23,6 +25,16 @@ function allowed(action: Action, trialLocked: boolean): Role[] {
   });
 }
 
+/** The roles `can()` allows a trial-level action (norms, closing a collection). */
+function allowedOnTrial(action: Action, trialLocked: boolean): Role[] {
+  return ROLES.filter((role) =>
+    can({ userId: `u-${role}`, username: role, role, sites: ['site_1'] }, action, {
+      kind: 'trial',
+      trialLocked,
+    }),
+  );
+}
+
 describe('the web app role lists agree with can()', () => {
   for (const [action, list] of [
     ['emergency_unblind', EMERGENCY_UNBLIND_ROLES],
@@ -34,6 +46,20 @@ describe('the web app role lists agree with can()', () => {
     });
     it(`${action}: nobody may once the trial is locked (the app hides the control then)`, () => {
       assert.deepEqual(allowed(action, true), []);
+    });
+  }
+});
+
+describe('the wellbeing screen role lists agree with can() (trial actions)', () => {
+  for (const [action, list] of [
+    ['manage_wellbeing_norms', WELLBEING_NORMS_ROLES],
+    ['close_wellbeing_collection', CLOSE_WELLBEING_COLLECTION_ROLES],
+  ] as const) {
+    it(`${action}: the roles shown the control are exactly the roles can() allows (open trial)`, () => {
+      assert.deepEqual([...list].sort(), allowedOnTrial(action, false).sort());
+    });
+    it(`${action}: nobody may once the trial is locked (the app hides the control then)`, () => {
+      assert.deepEqual(allowedOnTrial(action, true), []);
     });
   }
 });

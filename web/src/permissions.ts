@@ -27,3 +27,9 @@ export const RECORD_FOLLOW_UP_ROLES = [
 export function roleIn(roles: readonly Role[], role: Role): boolean {
   return roles.includes(role);
 }
+
+/** Roles that may set the wellbeing cohort's population norms (`manage_wellbeing_norms`, trial action). */
+export const WELLBEING_NORMS_ROLES = ['admin', 'trial_manager'] as const satisfies readonly Role[];
+
+/** Roles that may close a wellbeing timepoint's collection (`close_wellbeing_collection`, trial action). */
+export const CLOSE_WELLBEING_COLLECTION_ROLES = ['admin', 'trial_manager'] as const satisfies readonly Role[];

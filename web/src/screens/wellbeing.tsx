@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, type SessionUser } from '../api.ts';
 import { ErrorNotice, Loading, Notice } from '../components/notice.tsx';
 import { useApi } from '../components/use-api.ts';
+import { CLOSE_WELLBEING_COLLECTION_ROLES, roleIn, WELLBEING_NORMS_ROLES } from '../permissions.ts';
 import { useTrial } from '../trial-context.tsx';
 import { Page, Panel } from './page.tsx';
 
@@ -21,14 +22,25 @@ interface Mine {
   readonly timepoints: {
     timepoint: number;
     label: string;
+    /** Closed by the trial manager (or the trial is locked): no new questionnaire or change. */
+    closed: boolean;
     completed: boolean;
     answers: Record<string, number | null> | null;
     version: number | null;
   }[];
 }
 
+interface Collection {
+  timepoint: number;
+  label: string;
+  completed: number;
+  closed: boolean;
+  closed_at: string | null;
+}
+
 interface Summary {
   readonly minimum_group_size: number;
+  readonly collection: Collection[];
   readonly participants: { timepoint: number; n: number | null; suppressed: string | null }[];
   readonly scores: {
     measure: string;
@@ -41,6 +53,16 @@ interface Summary {
       sd: number | null;
       minimum: number | null;
       maximum: number | null;
+      suppressed: string | null;
+    }[];
+    change: {
+      timepoint: number;
+      n: number | null;
+      mean_change: number | null;
+      ci_lower: number | null;
+      ci_upper: number | null;
+      p_value: number | null;
+      effect_size_dz: number | null;
       suppressed: string | null;
     }[];
     norm: {
@@ -125,9 +147,10 @@ export function WellbeingScreen(_props: { user: SessionUser }) {
             {mine.data.timepoints.map((entry) => (
               <li key={entry.timepoint}>
                 <strong>{entry.label}</strong>{' '}
-                {entry.completed ? (
-                  <span className="badge">Completed</span>
-                ) : (
+                {entry.completed ? <span className="badge">Completed</span> : null}
+                {entry.closed ? (
+                  <span className="badge">{entry.completed ? 'Closed' : 'Closed: no longer collected'}</span>
+                ) : entry.completed ? null : (
                   <button
                     type="button"
                     className="button primary"
@@ -216,6 +239,100 @@ function normCell(score: Summary['scores'][number], timepoint: number): string {
   return `${format(comparison.difference)} (${format(comparison.ci_lower)} to ${format(comparison.ci_upper)}), p ${pText(comparison.p_value)}`;
 }
 
+/** The change from T1 of one score at a later timepoint: mean change (95% CI), p (paired t-test). */
+function changeCell(score: Summary['scores'][number], timepoint: number): string {
+  const change = score.change.find((entry) => entry.timepoint === timepoint);
+  if (change === undefined) return '—';
+  if (change.suppressed !== null) return `withheld (${change.suppressed})`;
+  return `${format(change.mean_change)} (${format(change.ci_lower)} to ${format(change.ci_upper)}), n ${change.n}, p ${pText(change.p_value)}`;
+}
+
+/**
+ * Per timepoint: how many completed, whether the collection is open or closed; the trial manager closes a
+ * collection deliberately (a confirmation saying it is final). Aggregates of a timepoint are shown only once
+ * it is closed, so that nobody can compare the summary before and after one person's questionnaire.
+ */
+function CollectionPanel({
+  user,
+  collection,
+  onClosed,
+}: {
+  user: SessionUser;
+  collection: readonly Collection[];
+  onClosed: () => void;
+}) {
+  const { trial } = useTrial();
+  const [confirming, setConfirming] = useState<number | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const canClose = roleIn(CLOSE_WELLBEING_COLLECTION_ROLES, user.role) && trial.locked_at === null;
+  const close = async (timepoint: number) => {
+    setError(undefined);
+    try {
+      await api(
+        'POST',
+        `/api/trials/${encodeURIComponent(trial.id)}/wellbeing/collections/${timepoint}/close`,
+      );
+      setConfirming(null);
+      onClosed();
+    } catch (reason) {
+      setError(reason);
+    }
+  };
+  return (
+    <Panel title="Questionnaire collection">
+      <p className="muted small">
+        A timepoint's group results are shown once its collection is closed: while questionnaires still
+        arrive, comparing the results before and after one more would reveal that person's answers.
+      </p>
+      <ul className="plain-list" aria-label="Collection by timepoint">
+        {collection.map((entry) => (
+          <li key={entry.timepoint}>
+            <strong>{entry.label}</strong>: {entry.completed} completed, collection{' '}
+            {entry.closed ? 'closed' : 'open'}
+            {canClose && !entry.closed && confirming !== entry.timepoint ? (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  className="button subtle"
+                  onClick={() => {
+                    setError(undefined);
+                    setConfirming(entry.timepoint);
+                  }}
+                >
+                  Close T{entry.timepoint} collection
+                </button>
+              </>
+            ) : null}
+            {confirming === entry.timepoint ? (
+              <div
+                className="confirm-box"
+                role="alertdialog"
+                aria-label={`Close T${entry.timepoint} collection`}
+              >
+                <p>
+                  Closing T{entry.timepoint} is final: no peer worker can complete or change a T
+                  {entry.timepoint} questionnaire afterwards ({entry.completed} completed now), and T
+                  {entry.timepoint}'s group results are shown from then on.
+                </p>
+                <p>
+                  <button type="button" className="button danger" onClick={() => void close(entry.timepoint)}>
+                    Yes, close T{entry.timepoint} collection
+                  </button>{' '}
+                  <button type="button" className="button subtle" onClick={() => setConfirming(null)}>
+                    Cancel
+                  </button>
+                </p>
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      {error === undefined ? null : <ErrorNotice error={error} title="Collection not closed" />}
+    </Panel>
+  );
+}
+
 const scoreKey = (measure: string, subscale: string | null) => `${measure}.${subscale ?? ''}`;
 
 /** The trial's population norms: read by everyone who sees the summary, edited by the trial manager. */
@@ -232,7 +349,7 @@ function NormsPanel({ user, onSaved }: { user: SessionUser; onSaved: () => void 
   if (norms.error !== undefined) return <ErrorNotice error={norms.error} title="Norms not loaded" />;
   if (norms.data === undefined) return <Loading what="the norms" />;
   const data = norms.data;
-  const canEdit = (user.role === 'trial_manager' || user.role === 'admin') && trial.locked_at === null;
+  const canEdit = roleIn(WELLBEING_NORMS_ROLES, user.role) && trial.locked_at === null;
   const normOf = (measure: string, subscale: string | null) =>
     data.norms.find((norm) => norm.measure === measure && norm.subscale === subscale);
   const startEditing = () => {
@@ -394,7 +511,11 @@ function NormsPanel({ user, onSaved }: { user: SessionUser; onSaved: () => void 
   );
 }
 
-/** Coordinators and managers: aggregates only, suppressed under 5 people; the norms and the comparison. */
+/**
+ * Coordinators and managers: aggregates only, suppressed under 5 people, of closed collections only (a change
+ * row also when differencing it against another published group would describe fewer than 5 people); the
+ * collection per timepoint, the norms and the comparison.
+ */
 export function WellbeingSummaryScreen({ user }: { user: SessionUser }) {
   const { trial } = useTrial();
   const summary = useApi<Summary>(`/api/trials/${encodeURIComponent(trial.id)}/wellbeing/summary`);
@@ -406,16 +527,7 @@ export function WellbeingSummaryScreen({ user }: { user: SessionUser }) {
       title="Peer worker wellbeing"
       lead={`Group results only. Any figure over fewer than ${data.minimum_group_size} people is withheld; no one's answers are ever shown.`}
     >
-      <Panel title="Questionnaires completed">
-        <p>
-          {data.participants
-            .map(
-              (entry) =>
-                `T${entry.timepoint}: ${entry.n === null ? `withheld (${entry.suppressed})` : entry.n}`,
-            )
-            .join(' · ')}
-        </p>
-      </Panel>
+      <CollectionPanel user={user} collection={data.collection} onClosed={summary.reload} />
       <Panel title="Scores by timepoint">
         <table className="data-table">
           <thead>
@@ -432,6 +544,9 @@ export function WellbeingSummaryScreen({ user }: { user: SessionUser }) {
                 Range
               </th>
               <th scope="col" className="numeric">
+                Change from T1 (95% CI), p
+              </th>
+              <th scope="col" className="numeric">
                 Difference from norm (95% CI), p
               </th>
             </tr>
@@ -443,7 +558,7 @@ export function WellbeingSummaryScreen({ user }: { user: SessionUser }) {
                   <th scope="row">{score.label}</th>
                   <td>T{entry.timepoint}</td>
                   {entry.suppressed !== null ? (
-                    <td colSpan={4}>withheld ({entry.suppressed})</td>
+                    <td colSpan={5}>withheld ({entry.suppressed})</td>
                   ) : (
                     <>
                       <td className="numeric">{format(entry.n)}</td>
@@ -452,6 +567,9 @@ export function WellbeingSummaryScreen({ user }: { user: SessionUser }) {
                       </td>
                       <td className="numeric">
                         {format(entry.minimum)}–{format(entry.maximum)}
+                      </td>
+                      <td className="numeric">
+                        {entry.timepoint === 1 ? '—' : changeCell(score, entry.timepoint)}
                       </td>
                       <td className="numeric">{normCell(score, entry.timepoint)}</td>
                     </>
