@@ -4,9 +4,11 @@ import {
   type InstrumentDefinition,
   type InstrumentResponses,
   type RandomSource,
+  RECRUITMENT_TARGET_RECORD_ID,
   type Role,
   randomBelow,
   type ScreeningLogEntry,
+  type ServiceUseEvent,
   type StoreActor,
   type TrialConfig,
   type TrialStore,
@@ -38,6 +40,15 @@ const DEMO_SITES = [
   { siteId: 'site_3', name: 'Yorkshire', employerType: 'nhs' },
 ] as const;
 
+/** People screened in the demo (some not eligible, some declining, the last two awaiting randomisation). */
+export const DEMO_SCREENED = 80;
+
+/** The demo trial's age: recruitment started this many days before the day the demo is made (about 22 months). */
+export const DEMO_TRIAL_AGE_DAYS = 670;
+
+/** Days over which the demo screens people (about 16 months: recruitment ended about 6 months before today). */
+const RECRUITMENT_DAYS = 480;
+
 const DAY = 86_400_000;
 const iso = (time: number) => new Date(time).toISOString().slice(0, 10);
 
@@ -64,14 +75,19 @@ function responsesFor(
 }
 
 /**
- * Fills an empty store with a running ENRICH-style trial for `enrich serve --demo`: one account per role
- * ({@link DEMO_ACCOUNTS}), three sites, 40 people screened over the last 10 months (some not eligible or
- * declining, a few awaiting randomisation), 30 randomised through the real engine, with baselines,
- * discharges, peer worker assignments and contacts in the peer support arm, 4-month interviews when due,
- * and a serious adverse event. `today` is the day the trial has reached. Each record is written when it
- * happened: `setClock(time)` moves the store's clock there first (screening, consent, randomisation and
- * baseline in screening order, then every later event in date order), so the audit trail reads in time
- * order and randomisation dates fall on the screening days.
+ * Fills an empty store with an ENRICH-style trial for `enrich serve --demo`, old enough to analyse: one
+ * account per role ({@link DEMO_ACCOUNTS}), three sites, a recruitment target (72 over 20 months, 24 per
+ * site), {@link DEMO_SCREENED} people screened over about 19 months from {@link DEMO_TRIAL_AGE_DAYS} days
+ * before `today` (some not eligible or declining, two awaiting randomisation), the rest randomised through
+ * the real engine, with baselines, discharges, peer worker assignments and contacts in the peer support arm,
+ * 4-month interviews when due (a few outside their window: the protocol deviations listing shows them), the
+ * 12-month service-use extraction from patient records for everyone discharged more than a year ago (admissions,
+ * crisis, liaison and community team contacts; a few with records unavailable), and a serious adverse event.
+ * About two in five participants have 12-month outcomes, so after the lock the in-app analysis report has
+ * data to analyse. `today` is the day the trial has reached. Each record is written when it happened:
+ * `setClock(time)` moves the store's clock there first (screening, consent, randomisation and baseline in
+ * screening order, then every later event in date order), so the audit trail reads in time order and
+ * randomisation dates fall on the screening days. The data are made up (a seeded random source).
  *
  * @example
  * let now = 0;
@@ -85,19 +101,22 @@ export async function seedDemoTrial(
   setClock: (time: number) => void,
 ): Promise<void> {
   const system: StoreActor = { userId: 'system', role: 'admin' };
-  const start = today - 300 * DAY;
+  const start = today - DEMO_TRIAL_AGE_DAYS * DAY;
   setClock(start - 7 * DAY);
   /** Later events, written in date order after every screening. */
   const events: { time: number; order: number; write: () => Promise<unknown> }[] = [];
-  const users = new Map<string, string>();
-  for (const account of DEMO_ACCOUNTS) {
-    const user = await store.createUser(
-      { username: account.username, password: account.password, role: account.role, sites: account.sites },
-      { actor: system, reason: 'enrich serve --demo' },
-    );
-    users.set(account.username, user.userId);
-  }
+  // The accounts are made together: their password hashes (scrypt) take most of the time.
+  const created = await Promise.all(
+    DEMO_ACCOUNTS.map((account) =>
+      store.createUser(
+        { username: account.username, password: account.password, role: account.role, sites: account.sites },
+        { actor: system, reason: 'enrich serve --demo' },
+      ),
+    ),
+  );
+  const users = new Map(created.map((user) => [user.username, user.userId]));
   const admin: StoreActor = { userId: users.get('admin') as string, role: 'admin' };
+  const manager: StoreActor = { userId: users.get('manager') as string, role: 'trial_manager' };
   const researcher: StoreActor = { userId: users.get('researcher') as string, role: 'researcher' };
   const coordinator: StoreActor = { userId: users.get('coordinator') as string, role: 'pw_coordinator' };
   const peerWorkerId = users.get('peerworker') as string;
@@ -111,15 +130,29 @@ export async function seedDemoTrial(
   };
   await store.createTrial(DEMO_TRIAL_ID, config, { actor: admin, reason: 'demo trial' });
   for (const site of DEMO_SITES) await store.createSite(DEMO_TRIAL_ID, site, { actor: admin });
+  await store.saveRecord(
+    DEMO_TRIAL_ID,
+    'recruitment_target',
+    {
+      targetId: RECRUITMENT_TARGET_RECORD_ID,
+      total: 72,
+      startDate: iso(start),
+      endDate: iso(start + 500 * DAY),
+      sites: DEMO_SITES.map((site) => ({ siteId: site.siteId, total: 24 })),
+    },
+    { actor: manager },
+  );
 
   const baselineInstruments = config.instruments.filter((instrument) =>
     config.baselineInstruments.includes(instrument.id),
   );
   const interviewVisit = config.visits.find((visit) => visit.kind === 'interview');
-  for (let index = 0; index < 40; index++) {
+  const recordsVisit = config.visits.find((visit) => visit.kind === 'records');
+  let interviews = 0;
+  for (let index = 0; index < DEMO_SCREENED; index++) {
     const screeningId = `S-DEMO${String(index + 1).padStart(4, '0')}`;
     const site = DEMO_SITES[index % DEMO_SITES.length]?.siteId as string;
-    const screenedTime = start + Math.floor((index * 280 * DAY) / 40);
+    const screenedTime = start + Math.floor((index * RECRUITMENT_DAYS * DAY) / DEMO_SCREENED);
     const group = pick(random, ['psychosis', 'personality', 'other'] as const);
     const notEligible = index % 10 === 3;
     const declined = index % 10 === 7;
@@ -172,13 +205,14 @@ export async function seedDemoTrial(
     setClock(screenedTime + 10 * 3_600_000);
     await store.saveRecords(DEMO_TRIAL_ID, records, { actor: researcher });
     // The last eligible people are still awaiting randomisation.
-    if (notEligible || declined || index >= 37) continue;
+    if (notEligible || declined || index >= DEMO_SCREENED - 3) continue;
     setClock(screenedTime + 14 * 3_600_000);
     const allocation = await store.randomise(
       { trialId: DEMO_TRIAL_ID, screeningId, strata: { site, diagnosis_group: group } },
       researcher,
     );
     const participantId = allocation.participantId;
+    const peerSupport = allocation.arm === 'peer_support';
     const later = (time: number, write: () => Promise<unknown>) =>
       events.push({ time, order: events.length, write });
     const admitted = screenedTime - (10 + randomBelow(random, 20)) * DAY;
@@ -210,7 +244,7 @@ export async function seedDemoTrial(
         { actor: researcher },
       ),
     );
-    if (allocation.arm === 'peer_support') {
+    if (peerSupport) {
       later(screenedTime + 2 * DAY, () =>
         store.saveRecord(
           DEMO_TRIAL_ID,
@@ -224,7 +258,7 @@ export async function seedDemoTrial(
           { actor: coordinator },
         ),
       );
-      const contacts = 1 + randomBelow(random, 8);
+      const contacts = 1 + randomBelow(random, 7);
       for (let contact = 0; contact < contacts; contact++) {
         const contactTime = contact === 0 ? dischargeTime - DAY : dischargeTime + contact * 7 * DAY;
         if (contactTime >= today) break;
@@ -253,40 +287,107 @@ export async function seedDemoTrial(
         );
       }
     }
-    if (
-      interviewVisit !== undefined &&
-      dischargeTime + interviewVisit.targetDaysAfterDischarge * DAY < today
-    ) {
+    if (interviewVisit !== undefined) {
+      const target = dischargeTime + interviewVisit.targetDaysAfterDischarge * DAY;
+      // Most interviews fall within the window (14 days before to 56 after the target); now and then one is
+      // late or early, as happens in a trial (the protocol deviations listing shows them).
+      const count = interviews++;
+      const offset =
+        count % 9 === 4
+          ? interviewVisit.windowAfterDays + 4 + randomBelow(random, 15)
+          : count % 15 === 7
+            ? -interviewVisit.windowBeforeDays - 3 - randomBelow(random, 5)
+            : randomBelow(random, 28) - 7;
+      const interviewTime = target + offset * DAY;
       const completed = randomBelow(random, 5) !== 0;
       const responses = responsesFor(
         random,
         config.instruments.filter((instrument) => interviewVisit.instruments.includes(instrument.id)),
       );
-      const interviewTime = dischargeTime + interviewVisit.targetDaysAfterDischarge * DAY;
-      later(interviewTime, () =>
-        store.saveRecord(
-          DEMO_TRIAL_ID,
-          'interview',
-          completed
-            ? {
-                participantId,
-                visitId: interviewVisit.id,
-                status: 'completed',
-                interviewDate: iso(interviewTime),
-                interviewerId: researcher.userId,
-                responses,
-              }
-            : {
-                participantId,
-                visitId: interviewVisit.id,
-                status: 'not_completed',
-                interviewerId: researcher.userId,
-                notCompletedReason: 'not_contactable',
-                responses: {},
+      if (interviewTime < today) {
+        later(interviewTime, () =>
+          store.saveRecord(
+            DEMO_TRIAL_ID,
+            'interview',
+            completed
+              ? {
+                  participantId,
+                  visitId: interviewVisit.id,
+                  status: 'completed',
+                  interviewDate: iso(interviewTime),
+                  interviewerId: researcher.userId,
+                  responses,
+                }
+              : {
+                  participantId,
+                  visitId: interviewVisit.id,
+                  status: 'not_completed',
+                  interviewerId: researcher.userId,
+                  notCompletedReason: 'not_contactable',
+                  responses: {},
+                },
+            { actor: researcher },
+          ),
+        );
+      }
+    }
+    if (recordsVisit !== undefined) {
+      // The 12-month extraction from patient records, a few weeks into its window: the review and the
+      // events found are entered together. Made-up effect: fewer readmissions with peer support.
+      const reviewTime =
+        dischargeTime + (recordsVisit.targetDaysAfterDischarge + 5 + randomBelow(random, 40)) * DAY;
+      const recordsAvailable = randomBelow(random, 12) !== 0;
+      const found: ServiceUseEvent[] = [];
+      const date = (days: number) => iso(dischargeTime + days * DAY);
+      if (recordsAvailable) {
+        if (randomBelow(random, 100) < (peerSupport ? 36 : 50)) {
+          const admittedOn = 15 + randomBelow(random, 300);
+          found.push({
+            kind: 'admission',
+            eventId: `${participantId}-E1`,
+            participantId,
+            admissionDate: date(admittedOn),
+            dischargeDate: date(admittedOn + 5 + randomBelow(random, 45)),
+            legalStatus: randomBelow(random, 3) === 0 ? 'involuntary' : 'voluntary',
+          });
+        }
+        const contactEvents = [
+          ['crisis_team', 45, 6],
+          ['liaison', 25, 2],
+          ['community_team', 85, 12],
+        ] as const;
+        for (const [kind, percent, most] of contactEvents) {
+          if (randomBelow(random, 100) >= percent) continue;
+          found.push({
+            kind,
+            eventId: `${participantId}-E${found.length + 1}`,
+            participantId,
+            date: date(20 + randomBelow(random, 330)),
+            contacts: 1 + randomBelow(random, most),
+          });
+        }
+      }
+      if (reviewTime < today) {
+        later(reviewTime, () =>
+          store.saveRecords(
+            DEMO_TRIAL_ID,
+            [
+              {
+                kind: 'service_use_review',
+                record: {
+                  participantId,
+                  visitId: recordsVisit.id,
+                  reviewDate: iso(reviewTime),
+                  reviewerId: researcher.userId,
+                  recordsAvailable,
+                },
               },
-          { actor: researcher },
-        ),
-      );
+              ...found.map((event) => ({ kind: 'service_use' as const, record: event })),
+            ],
+            { actor: researcher },
+          ),
+        );
+      }
     }
     if (index === 5) {
       later(dischargeTime + 42 * DAY, () =>

@@ -234,62 +234,9 @@ export function defineDirectorySuite(dialect: 'sqlite' | 'postgres', fresh: Fres
       await seedDemoTrial(store, createSeededRandom(2024), Date.UTC(2024, 9, 1), (time) => {
         now = time;
       });
-      // The demo trial is 10 months old: no 12-month outcome yet. Add the 12-month records review of every
-      // discharged participant, a readmission 30 days after discharge for every third and crisis and liaison
-      // contacts for some, so every outcome of the default plan has events and non-events.
+      // The demo trial is 22 months old: everyone discharged more than a year ago has the 12-month records
+      // review (admissions, crisis, liaison and community contacts), so the default plan has data to analyse.
       const system = { actor: { userId: 'system', role: 'admin' as const } };
-      const records = await store.listParticipantRecords(DEMO_TRIAL_ID);
-      for (const [index, record] of records.entries()) {
-        if (record.discharge === undefined) continue;
-        const participantId = record.participant.participantId;
-        const discharge = Date.parse(`${record.discharge.dischargeDate}T00:00:00Z`);
-        const date = (days: number) => new Date(discharge + days * 86_400_000).toISOString().slice(0, 10);
-        await store.saveRecord(
-          DEMO_TRIAL_ID,
-          'service_use_review',
-          {
-            participantId,
-            visitId: 'month_12',
-            reviewDate: date(370),
-            reviewerId: 'system',
-            recordsAvailable: true,
-          },
-          system,
-        );
-        for (const [kind, every, offset] of [
-          ['crisis_team', 2, 60],
-          ['liaison', 3, 90],
-        ] as const) {
-          if (index % every !== 0) continue;
-          await store.saveRecord(
-            DEMO_TRIAL_ID,
-            'service_use',
-            {
-              kind,
-              eventId: `E-${kind}-${participantId}`,
-              participantId,
-              date: date(offset),
-              contacts: 1 + (index % 5),
-            },
-            system,
-          );
-        }
-        if (index % 3 === 0) {
-          await store.saveRecord(
-            DEMO_TRIAL_ID,
-            'service_use',
-            {
-              kind: 'admission',
-              eventId: `E-${participantId}`,
-              participantId,
-              admissionDate: date(30),
-              dischargeDate: date(40),
-              legalStatus: index % 2 === 0 ? 'voluntary' : 'involuntary',
-            },
-            system,
-          );
-        }
-      }
       // Six peer workers complete the T1 wellbeing questionnaire in the app (none at T2, T3: suppressed).
       for (let index = 0; index < 6; index++) {
         const worker = await store.createUser(
@@ -364,6 +311,17 @@ export function defineDirectorySuite(dialect: 'sqlite' | 'postgres', fresh: Fres
       const trial = await store.getTrial(DEMO_TRIAL_ID);
       assert.ok(response.body.includes(`<title>Trial report: ${trial.config.title}</title>`));
       assert.ok(response.body.includes('1000'));
+      // A good share of the demo's participants have the 12-month outcome (records available), so the
+      // primary analysis has data: at least a third of those randomised.
+      const records = await store.listParticipantRecords(DEMO_TRIAL_ID);
+      const withOutcome = records.filter((record) =>
+        record.serviceUseReviews.some((review) => review.visitId === 'month_12' && review.recordsAvailable),
+      ).length;
+      assert.ok(
+        withOutcome * 3 >= records.length,
+        `${withOutcome} of ${records.length} with 12-month outcomes`,
+      );
+      assert.match(response.body, /<h2 id="primary-heading">\d+\. Primary outcome<\/h2>/);
       // The in-app wellbeing questionnaires: the cohort section, T1 of 6 shown, T2 and T3 suppressed.
       assert.match(response.body, /<h2 id="cohort-heading">\d+\. Peer worker wellbeing cohort<\/h2>/);
       assert.ok(response.body.includes('T1 6, T2 &lt;5 (suppressed), T3 &lt;5 (suppressed) peer workers'));
