@@ -273,6 +273,31 @@ export function defineCaptureSuite(dialect: 'sqlite' | 'postgres', fresh: FreshD
       );
       // Refusals write nothing: int_1 (two ratings and the consensus), int_2 (two), int_3 (one).
       assert.equal((await world.store.listRecords('enrich', 'fidelity_rating')).length, 6);
+      // A site without its own type keeps one: a later interview there must match the earlier ratings, else
+      // ratings.csv and the report (one employer type per site) could not be made.
+      const site3Rating = { ...bare, site: 'site_3', employer_type: 'voluntary' };
+      const first = await world.as(rater1, 'PUT', `${T}/fidelity/interviews/int_4/my-rating`, site3Rating);
+      assert.equal(first.statusCode, 201, first.body);
+      const clash = await world.as(rater2, 'PUT', `${T}/fidelity/interviews/int_5/my-rating`, {
+        ...site3Rating,
+        employer_type: 'nhs',
+      });
+      assert.equal(clash.statusCode, 422, clash.body);
+      assert.match(
+        clash.body,
+        /employer type of the earlier ratings at site \\"site_3\\", voluntary \(got nhs; earlier: interview \\"int_4\\"/,
+      );
+      assert.equal((await world.store.listRecords('enrich', 'fidelity_rating')).length, 7);
+      const same = await world.as(rater2, 'PUT', `${T}/fidelity/interviews/int_5/my-rating`, site3Rating);
+      assert.equal(same.statusCode, 201, same.body);
+      const csv = await world.as(statistician, 'GET', `${T}/fidelity/ratings.csv`);
+      assert.equal(csv.statusCode, 200, csv.body);
+      const site3Rows = readFidelityRatings(
+        parseCsv(new TextEncoder().encode(csv.body), 'ratings.csv'),
+        FIDELITY_INDEX_TEMPLATE,
+      ).ratings.filter((rating) => rating.site === 'site_3');
+      assert.deepEqual([...new Set(site3Rows.map((rating) => rating.employerType))], ['voluntary']);
+      assert.equal((await world.as(statistician, 'GET', `${T}/fidelity/report.html`)).statusCode, 200);
     });
 
     it("sets and changes a site's employer type (reason required, audited); the export follows the site", async () => {
@@ -320,6 +345,38 @@ export function defineCaptureSuite(dialect: 'sqlite' | 'postgres', fresh: FreshD
       ).ratings.filter((rating) => rating.site === 'site_2');
       assert.ok(ratings.length > 0);
       assert.ok(ratings.every((rating) => rating.employerType === 'nhs'));
+    });
+
+    it('after the lock the index and the sites are refused at the route (403), unchanged', async () => {
+      const locked = await world.as(manager, 'POST', `${T}/lock`, { reason: 'final analysis' });
+      assert.equal(locked.statusCode, 200, locked.body);
+      const index = (await world.as(rater1, 'GET', `${T}/fidelity/index`)).json() as {
+        index: unknown;
+        version: number;
+      };
+      for (const who of [manager, admin]) {
+        const put = await world.as(who, 'PUT', `${T}/fidelity/index`, {
+          index: index.index,
+          version: index.version,
+          reason: 'late change',
+        });
+        assert.equal(put.statusCode, 403, put.body);
+        assert.match(put.body, /requires an unlocked database/);
+        const patch = await world.as(who, 'PATCH', `${T}/sites/site_3`, {
+          employer_type: 'nhs',
+          reason: 'late change',
+        });
+        assert.equal(patch.statusCode, 403, patch.body);
+        assert.match(patch.body, /requires an unlocked database/);
+      }
+      const sites = (await world.as(rater1, 'GET', `${T}/sites`)).json() as {
+        sites: { code: string; employer_type: string | null }[];
+      };
+      assert.equal(sites.sites.find((site) => site.code === 'site_3')?.employer_type, null);
+      assert.deepEqual(
+        ((await world.as(rater1, 'GET', `${T}/fidelity/index`)).json() as { version: number }).version,
+        index.version,
+      );
     });
   });
 
@@ -667,17 +724,21 @@ export function defineCaptureSuite(dialect: 'sqlite' | 'postgres', fresh: FreshD
 
     it('suppresses aggregates under 5 people, then shows aggregates only', async () => {
       const early = (await world.as(manager, 'GET', `${T}/wellbeing/summary`)).json() as {
+        collection: { timepoint: number; completed: number; closed: boolean }[];
         participants: { timepoint: number; n: number | null; suppressed: string | null }[];
         scores: { timepoints: { mean: number | null; suppressed: string | null }[] }[];
       };
+      // T1's collection is open: only how many completed.
+      assert.deepEqual(early.collection[0], { ...early.collection[0], completed: 1, closed: false });
       assert.equal(early.participants[0]?.n, null);
-      assert.equal(early.participants[0]?.suppressed, 'fewer than 5');
+      assert.equal(early.participants[0]?.suppressed, 'collection open');
       assert.ok(early.scores.every((score) => score.timepoints.every((entry) => entry.mean === null)));
       for (const [index, worker] of workers.entries()) {
         if (index === 0) continue;
         const saved = await world.as(worker, 'PUT', `${T}/wellbeing/mine/1`, { answers: answersOf(index) });
         assert.equal(saved.statusCode, 200, saved.body);
       }
+      assert.equal((await world.as(manager, 'POST', `${T}/wellbeing/collections/1/close`)).statusCode, 200);
       const summary = await world.as(coordinator, 'GET', `${T}/wellbeing/summary`);
       assert.equal(summary.statusCode, 200);
       const body = summary.json() as {

@@ -536,7 +536,7 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
         summary:
           "Submit your independent scores of an interview (every item asked of its informant, on the trial's index); at most two raters per interview; a submitted rating cannot change",
         description:
-          "The site must be one of the trial's sites. employer_type is optional: it is taken from the site (sites screen); given, it must match the site's, and it is required only for a site without one (422 if neither).",
+          "The site must be one of the trial's sites. employer_type is optional: it is taken from the site (sites screen); given, it must match the site's, and it is required only for a site without one (422 if neither), where it must match the site's earlier ratings (422 naming their interviews).",
         tags: ['fidelity'],
         params: interviewParams,
         body: {
@@ -603,6 +603,21 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
           'unprocessable',
           `a fidelity rating requires an employer type (nhs or voluntary): site "${site.siteId}" has none set and the rating gives none (got neither; set it on the sites screen)`,
         );
+      }
+      if (site.employerType === undefined) {
+        // One employer type per site (the ratings file and the report need it): without the site's own, a
+        // rating must agree with every earlier rating at the site, whichever interview.
+        const clashing = (await store.listRecords(trial.trialId, 'fidelity_rating')).filter(
+          (record) => record.data.site === site.siteId && record.data.employerType !== employerType,
+        );
+        if (clashing.length > 0) {
+          const interviews = [...new Set(clashing.map((record) => record.data.interviewId))];
+          throw new HttpError(
+            422,
+            'unprocessable',
+            `a fidelity rating requires the employer type of the earlier ratings at site "${site.siteId}", ${clashing[0]?.data.employerType} (got ${employerType}; earlier: interview ${interviews.map((id) => `"${id}"`).join(', ')}; set the site's employer type on the sites screen if it is wrong)`,
+          );
+        }
       }
       const known = interview.independent[0]?.data;
       if (
