@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { DEMO_SCREENED } from '../../src/server/demo.ts';
 import {
   type DemoServer,
   ensureWebBuilt,
@@ -315,14 +316,48 @@ describe('the browser app, end to end', { skip: skipReason, timeout: 170_000 }, 
   it('trial manager: recruitment by site against target, CONSORT so far, completeness, audit filters, then the database lock', async () => {
     const page = await open();
     await signIn(page, server.url, 'manager');
-    await page.getByRole('heading', { name: 'Recruitment' }).waitFor();
-    await page.getByLabel('Target (total randomised)').fill('60');
-    await page.getByLabel('Target date').fill('2027-06-30');
+    await page.getByRole('heading', { name: 'Recruitment', exact: true }).waitFor();
+    // The demo's target is trial data (72, 24 per site): shown against recruitment, then changed with a reason.
+    const progress = page.getByRole('table', { name: /Recruitment against target on/ });
+    await progress.waitFor();
+    assert.match(await progress.locator('tbody tr').filter({ hasText: 'All sites' }).innerText(), /\t72\t/);
     await page.locator('.chart svg[role=img] .target-line').waitFor();
     assert.match((await page.getByRole('img').first().getAttribute('aria-label')) ?? '', /North London: \d+/);
     await shot(page, 'manager-recruitment');
+    await page.getByRole('button', { name: 'Change the target' }).click();
+    await page.getByLabel('Target (total randomised)').fill('75');
+    await page.getByLabel('Reason for the change').fill('extension agreed with the funder');
+    await page.getByRole('button', { name: 'Save the target' }).click();
+    await page.getByRole('status').filter({ hasText: 'Target saved' }).waitFor();
+    // Stored with the trial, not in the browser: a fresh page (and the API) read the new target.
+    await page.reload();
+    await progress.waitFor();
+    assert.match(await progress.locator('tbody tr').filter({ hasText: 'All sites' }).innerText(), /\t75\t/);
+    const stored = await apiGet<{ target: { total: number }; version: number }>(
+      page,
+      '/api/trials/enrich-demo/recruitment/target',
+    );
+    assert.equal(stored.target.total, 75);
+    assert.equal(stored.version, 2);
+    // Follow-ups done outside their window, as the protocol deviations listing has them.
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Follow-ups due' })
+      .click();
+    const deviations = page.getByRole('table', { name: 'Follow-ups done outside their window' });
+    await deviations.waitFor();
+    const listed = await apiGet<{ deviations: unknown[] }>(
+      page,
+      '/api/trials/enrich-demo/reports/protocol-deviations',
+    );
+    assert.ok(listed.deviations.length > 0, 'the demo has interviews outside their window');
+    assert.equal(await deviations.locator('tbody tr').count(), listed.deviations.length);
     await page.getByRole('link', { name: 'CONSORT flow' }).click();
-    await page.getByText(/Assessed for eligibility \(n = 4\d\)/).waitFor();
+    const assessed = page.getByText(/Assessed for eligibility \(n = \d+\)/);
+    await assessed.waitFor();
+    const screened = Number(/n = (\d+)/.exec(await assessed.innerText())?.[1]);
+    // The demo's people plus the one the researcher registered above.
+    assert.ok(screened >= DEMO_SCREENED && screened <= DEMO_SCREENED + 2, `assessed ${screened}`);
     await shot(page, 'manager-consort');
     await page.getByRole('link', { name: 'Completeness' }).click();
     await page.getByRole('table', { name: 'Completeness by site' }).waitFor();
@@ -377,16 +412,17 @@ describe('the browser app, end to end', { skip: skipReason, timeout: 170_000 }, 
     assert.match(header, /participant_id/);
     assert.match(header, /\barm\b/);
     assert.ok(csv.trim().split('\n').length > 30);
-    // The report opens in a new tab. The demo trial is 10 months old, so no participant has a 12-month
-    // outcome yet: the tab explains why the report cannot be made (the route tests show a full report).
+    // The report opens in a new tab. The demo trial is 22 months old: about half the participants have the
+    // 12-month outcome, so the report has the primary analysis.
     const link = page.getByRole('link', { name: /Open the analysis report/ });
     assert.equal(await link.getAttribute('target'), '_blank');
     const [report] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
     await report.waitForLoadState();
     assert.match(report.url(), /\/api\/trials\/enrich-demo\/analysis-report\.html$/);
-    await report
-      .getByRole('heading', { name: 'The analysis report cannot be made from this dataset yet' })
-      .waitFor();
-    assert.match(await report.locator('body').innerText(), /readmitted_12m/);
+    await report.getByRole('heading', { name: /Primary outcome$/ }).waitFor();
+    assert.match(
+      await report.locator('body').innerText(),
+      /\d+ of \d+ \([\d.]+%\) participants offered peer support and \d+ of \d+ \([\d.]+%\) offered usual care were readmitted within 12 months/,
+    );
   });
 });
