@@ -103,11 +103,21 @@ describe('norms as data: validateCohortNorms and formatCohortNormsCsv', () => {
   const measures = PLACEHOLDER_COHORT_MEASURES;
   it('the CSV written from norms reads back to the same norms', () => {
     const norms = readCohortNorms(read(testCase.norms), measures);
+    // The first two norms get sources a spreadsheet would run as formulas, the first a negative mean.
+    const formulas = ['=HYPERLINK("http://x","y")', "@SUM(A1) and 'quotes'"];
     const odd = [
-      ...norms,
+      ...norms.map((norm, index) =>
+        index < 2
+          ? { ...norm, source: formulas[index] as string, mean: index === 0 ? -1.5 : norm.mean }
+          : norm,
+      ),
       { measure: 'team_working', subscale: null, mean: 0.1 + 0.2, sd: 1 / 3, source: 'A, "quoted" source' },
     ];
     const csv = formatCohortNormsCsv(odd);
+    // Spreadsheet formulas are guarded (apostrophe, quoted); the negative mean stays a number.
+    const lines = csv.split('\n');
+    assert.ok(lines[1]?.endsWith(`,-1.5,${odd[0]?.sd},"'=HYPERLINK(""http://x"",""y"")"`), lines[1]);
+    assert.ok(lines[2]?.endsWith(`,"'@SUM(A1) and 'quotes'"`), lines[2]);
     assert.deepEqual(readCohortNorms(parseCsv(new TextEncoder().encode(csv), 'norms.csv'), measures), odd);
     assert.deepEqual(validateCohortNorms(odd, measures), odd);
   });

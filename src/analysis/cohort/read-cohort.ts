@@ -1,4 +1,4 @@
-import type { Table } from '../../table/index.ts';
+import { formatCsvCell, type Table, unguardCsvText } from '../../table/index.ts';
 import { type DataProblem, type InstrumentDefinition, scoreInstrument } from '../../trial/index.ts';
 import type { CohortMeasure } from './cohort-measures.ts';
 import { CohortDataError } from './errors.ts';
@@ -229,7 +229,8 @@ export function readCohortNorms(table: Table, measures: readonly CohortMeasure[]
       subscale: textCell(table, 'subscale', row) ?? null,
       mean: Number(textCell(table, 'mean', row)),
       sd: Number(textCell(table, 'sd', row)),
-      source: textCell(table, 'source', row) ?? '',
+      // A source written by formatCohortNormsCsv with a guard apostrophe reads back as written.
+      source: unguardCsvText(textCell(table, 'source', row) ?? ''),
       meanText,
       sdText,
       at: (column) => `line ${row + 2}, column ${column}`,
@@ -273,14 +274,16 @@ export function validateCohortNorms(
 
 /**
  * The norms as the CSV file {@link readCohortNorms} reads (`measure,subscale,mean,sd,source`; an empty
- * subscale for a measure's total; numbers as JavaScript prints them, which read back exactly).
+ * subscale for a measure's total; numbers as JavaScript prints them, which read back exactly; a text cell that
+ * a spreadsheet would take for a formula is guarded with a leading apostrophe, see `formatCsvCell`).
  * @example formatCohortNormsCsv([{ measure: 'wellbeing', subscale: null, mean: 51, sd: 7, source: 'S' }])
  * // 'measure,subscale,mean,sd,source\nwellbeing,,51,7,S\n'
  */
 export function formatCohortNormsCsv(norms: readonly CohortNorm[]): string {
-  const cell = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+  // Text cells guarded against spreadsheet formulas (a source starting with = + - @ gets an apostrophe that
+  // readCohortNorms removes); numbers stay numbers.
   const lines = norms.map((norm) =>
-    [norm.measure, norm.subscale ?? '', String(norm.mean), String(norm.sd), norm.source].map(cell).join(','),
+    [norm.measure, norm.subscale ?? '', norm.mean, norm.sd, norm.source].map(formatCsvCell).join(','),
   );
   return `${['measure,subscale,mean,sd,source', ...lines].join('\n')}\n`;
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { analyseFidelity } from '../../analysis/index.ts';
 import { renderFidelityReport } from '../../report/fidelity/index.ts';
 import { StorageError } from '../../storage/index.ts';
-import { parseCsv } from '../../table/index.ts';
+import { formatCsvCell, parseCsv } from '../../table/index.ts';
 import {
   can,
   DatasetError,
@@ -282,12 +282,6 @@ function seesAll(user: User, interview: InterviewRatings, locked: boolean): bool
   return interview.independent.some((record) => record.data.raterId === user.userId && record.data.submitted);
 }
 
-/** CSV cell: quoted when it holds a comma, quote or line break. */
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /**
  * The ratings file of docs/reference/fidelity-index.md (one row per rater x interview x item; consensus rows
  * with `consensus` 1), in a stable order: interview, independent ratings by rater, then consensus; items in
@@ -321,7 +315,7 @@ export function fidelityRatingsCsv(
         score,
         consensus: data.consensus ? 1 : 0,
       };
-      lines.push(FIDELITY_RATINGS_COLUMNS.map((column) => csvCell(row[column] ?? '')).join(','));
+      lines.push(FIDELITY_RATINGS_COLUMNS.map((column) => formatCsvCell(row[column] ?? '')).join(','));
     }
   }
   return `${lines.join('\n')}\n`;
