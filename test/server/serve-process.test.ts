@@ -64,6 +64,27 @@ it('enrich serve --demo creates and serves the demo trial; SIGTERM shuts it down
   assert.ok(body.participants.every((participant) => participant.site_id === 'site_1'));
   assert.ok(body.participants.some((participant) => participant.status === 'randomised'));
   assert.ok(!JSON.stringify(body).includes('"arm"'));
+  // The demo is old enough to analyse: in the statistician's (blinded) export at least a third of the
+  // randomised have the primary 12-month outcome, and the recruitment target is stored with the trial.
+  const statistician = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'statistician', password: 'demo-statistician' }),
+  });
+  const statisticianCookie = (statistician.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const exported = await fetch(`${url}/api/trials/enrich-demo/analysis-dataset.csv?blinded=true`, {
+    headers: { cookie: statisticianCookie },
+  });
+  assert.equal(exported.status, 200);
+  const [header, ...rows] = (await exported.text()).trim().split('\n');
+  const column = (header as string).split(',').indexOf('readmitted_12m');
+  assert.ok(column >= 0);
+  const withOutcome = rows.filter((row) => /^[01]$/.test(row.split(',')[column] ?? '')).length;
+  assert.ok(withOutcome * 3 >= rows.length, `${withOutcome} of ${rows.length} with readmitted_12m`);
+  const target = await fetch(`${url}/api/trials/enrich-demo/recruitment/target`, {
+    headers: { cookie: statisticianCookie },
+  });
+  assert.equal(((await target.json()) as { target: { total: number } }).target.total, 72);
   // A request in flight when SIGTERM arrives still gets its answer.
   const inFlight = fetch(`${url}/api/trials/enrich-demo/participants`, { headers: { cookie } });
   await new Promise((resolve) => setTimeout(resolve, 5));
