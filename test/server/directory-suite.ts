@@ -329,5 +329,20 @@ export function defineDirectorySuite(dialect: 'sqlite' | 'postgres', fresh: Fres
       const refused = await get('researcher');
       assert.equal(refused.statusCode, 403, refused.body);
     });
+
+    it("the trial manager's report (after the lock) holds no peer worker's id, answers or own score", async () => {
+      const response = await get('manager');
+      assert.equal(response.statusCode, 200, response.body.slice(0, 500));
+      assert.match(response.body, /<h2 id="cohort-heading">\d+\. Peer worker wellbeing cohort<\/h2>/);
+      const workers = (await store.listUsers()).filter((user) => user.username.startsWith('report_pw'));
+      assert.equal(workers.length, 6);
+      for (const worker of workers) {
+        assert.ok(!response.body.includes(worker.userId), 'the report names a peer worker');
+        assert.ok(!response.body.includes(worker.username), 'the report names a peer worker');
+      }
+      // No item column or answers object; the cohort numbers are the T1 group of 6 (or withheld).
+      assert.doesNotMatch(response.body, /\bwb1\b|"answers"/);
+      assert.ok(response.body.includes('T1 6, T2 &lt;5 (suppressed), T3 &lt;5 (suppressed) peer workers'));
+    });
   });
 }
