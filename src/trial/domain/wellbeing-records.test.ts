@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RecordValidationError } from '../errors.ts';
-import { validateWellbeingNorms, validateWellbeingPseudonymKey } from './wellbeing-records.ts';
+import {
+  validateWellbeingCollection,
+  validateWellbeingNorms,
+  validateWellbeingPseudonymKey,
+} from './wellbeing-records.ts';
 
 describe('wellbeing trial records', () => {
   it('accepts norms and a key of the documented shape', () => {
@@ -46,6 +50,33 @@ describe('wellbeing trial records', () => {
         error instanceof RecordValidationError &&
         error.message ===
           'wellbeing_pseudonym_key.key: wellbeing_pseudonym_key.key requires at least 32 bytes in base64url (got other text)',
+    );
+  });
+
+  it('accepts closed collections of the documented shape; refuses a timepoint twice or out of range', () => {
+    const collection = {
+      collectionId: 'trial',
+      closed: [
+        { timepoint: 1, closedAt: '2026-01-05T10:00:00.000Z' },
+        { timepoint: 2, closedAt: '2026-05-05T10:00:00.000Z' },
+      ],
+    };
+    assert.deepEqual(validateWellbeingCollection(collection), collection);
+    assert.throws(
+      () =>
+        validateWellbeingCollection({
+          collectionId: 'other',
+          closed: [
+            { timepoint: 1, closedAt: '2026-01-05T10:00:00.000Z' },
+            { timepoint: 1, closedAt: '2026-01-06T10:00:00.000Z' },
+            { timepoint: 4, closedAt: '2026-01-06T10:00:00.000Z' },
+            { timepoint: 3 },
+          ],
+        }),
+      (error: unknown) =>
+        error instanceof RecordValidationError &&
+        error.problems.map((problem) => problem.path).join(' ') ===
+          'wellbeing_collection.collectionId wellbeing_collection.closed[1].timepoint wellbeing_collection.closed[2].timepoint wellbeing_collection.closed[3].closedAt',
     );
   });
 });
