@@ -26,6 +26,18 @@ function dayBefore(date: string): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
+/** An ISO date `days` days before today (UTC). */
+function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A date as the app shows it (`12 Mar 2024`), spaces as `\s` for a RegExp (the app uses non-breaking ones). */
+function shownDate(date: string): string {
+  return new Date(`${date}T00:00:00Z`)
+    .toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+    .replace(/\s/g, '\\s');
+}
+
 /** Waits until a panel's facts show `Version <n>` (the record's version after the last save). */
 function versionShown(panel: Locator, version: number): Promise<void> {
   return panel
@@ -50,6 +62,27 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
   const contexts: BrowserContext[] = [];
   /** Randomised participants at the demo researcher's site, one per test so the tests do not meet. */
   let randomised: ParticipantRow[] = [];
+  /** Participants a test has taken (each test works on its own). */
+  const taken = new Set<string>();
+
+  /**
+   * The first randomised participant not yet taken whose `path(id)` GET answers `status` (the demo data
+   * are generated, so the tests ask rather than assume which records exist).
+   */
+  async function subjectWith(
+    page: Page,
+    path: (id: string) => string,
+    status: number,
+  ): Promise<ParticipantRow> {
+    for (const row of randomised) {
+      if (taken.has(row.id)) continue;
+      if ((await apiGet(page, path(row.id))).status === status) {
+        taken.add(row.id);
+        return row;
+      }
+    }
+    throw new Error(`no demo participant left whose ${path('<id>')} answers ${status}`);
+  }
 
   async function open(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -89,9 +122,9 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
   });
 
   it('researcher corrects a baseline with a reason; the audit trail shows the old and new values and the reason', async () => {
-    const subject = randomised[0] as ParticipantRow;
     const page = await open();
     await signIn(page, server.url, 'researcher');
+    const subject = await subjectWith(page, (id) => `/api/participants/${id}/baseline`, 200);
     const before = await apiGet<{ version: number; index_admission_date: string }>(
       page,
       `/api/participants/${subject.id}/baseline`,
@@ -148,9 +181,9 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
   });
 
   it('a stale correction (someone else saved first) is refused as a conflict, and reloading shows their change', async () => {
-    const subject = randomised[1] as ParticipantRow;
     const researcher = await open();
     await signIn(researcher, server.url, 'researcher');
+    const subject = await subjectWith(researcher, (id) => `/api/participants/${id}/discharge`, 200);
     const discharge = await apiGet<{ version: number; discharge_date: string }>(
       researcher,
       `/api/participants/${subject.id}/discharge`,
@@ -195,9 +228,9 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
   });
 
   it('emergency unblinding: the trial manager confirms with a reason and sees the arm on that page only; blinded roles never see the control', async () => {
-    const subject = randomised[2] as ParticipantRow;
     const admin = await open();
     await signIn(admin, server.url, 'admin');
+    const subject = await subjectWith(admin, (id) => `/api/participants/${id}`, 200);
     const truth = await apiGet<{ arm: string }>(admin, `/api/participants/${subject.id}`);
     assert.ok(['usual_care', 'peer_support'].includes(truth.body.arm), truth.body.arm);
 
@@ -257,10 +290,13 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
   });
 
   it('researcher records a death (the draft survives a reload) and adds service-use events', async () => {
-    const subject = randomised[3] as ParticipantRow;
     const page = await open();
     await signIn(page, server.url, 'researcher');
-    assert.equal((await apiGet(page, `/api/participants/${subject.id}/death`)).status, 404);
+    const subject = await subjectWith(page, (id) => `/api/participants/${id}/death`, 404);
+    const before = await apiGet<{ events: unknown[]; totals: Record<string, number> }>(
+      page,
+      `/api/participants/${subject.id}/service-use`,
+    );
     await page.goto(`${server.url}/participants/${subject.id}`);
     const death = page.locator('#death');
     await death.getByRole('button', { name: 'Record a death' }).click();
@@ -287,35 +323,50 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
     );
 
     const events = page.locator('#service-use-events');
-    await events.getByText('No events recorded.').waitFor();
+    await events.getByRole('button', { name: 'Add a service-use event' }).waitFor();
     await events.getByRole('button', { name: 'Add a service-use event' }).click();
     const form = events.getByRole('form', { name: 'Add a service-use event' });
     await form.getByRole('button', { name: 'Add event' }).click();
     await form.getByText('Choose what kind of service use').waitFor();
     await form.getByLabel('Kind of service use').selectOption('admission');
-    await form.getByLabel('Admission date').fill('2026-03-10');
-    await form.getByLabel('Discharge date (leave empty if still in hospital)').fill('2026-03-01');
+    await form.getByLabel('Admission date').fill(daysAgo(60));
+    await form.getByLabel('Discharge date (leave empty if still in hospital)').fill(daysAgo(70));
     await form.getByRole('radio', { name: 'Involuntary (detained)' }).check();
     await form.getByRole('button', { name: 'Add event' }).click();
     await form.getByText('The discharge date cannot be before the admission date').waitFor();
-    await form.getByLabel('Discharge date (leave empty if still in hospital)').fill('2026-03-24');
+    await form.getByLabel('Discharge date (leave empty if still in hospital)').fill(daysAgo(46));
     await form.getByRole('button', { name: 'Add event' }).click();
     await events.getByRole('status').filter({ hasText: 'Service-use event added' }).waitFor();
     const list = events.getByRole('list', { name: 'Service-use events' });
-    await list.getByText(/Admission .* Involuntary/).waitFor();
+    await list
+      .getByText(
+        new RegExp(
+          `Admission ${shownDate(daysAgo(60))} – ${shownDate(daysAgo(46))}, Involuntary \\(version 1\\)`,
+        ),
+      )
+      .waitFor();
 
     await events.getByRole('button', { name: 'Add a service-use event' }).click();
     await form.getByLabel('Kind of service use').selectOption('crisis_team');
-    await form.getByLabel('Date', { exact: true }).fill('2026-04-02');
-    await form.getByLabel('Number of contacts').fill('3');
+    await form.getByLabel('Date', { exact: true }).fill(daysAgo(30));
+    await form.getByLabel('Number of contacts').fill('17');
     await form.getByRole('button', { name: 'Add event' }).click();
-    await list.getByText(/Crisis team: 3 contacts/).waitFor();
+    await list.getByText(/Crisis team: 17 contacts/).waitFor();
+    // A miscount corrected: version and reason sent, the list shows the new count and version.
+    await list.getByRole('button', { name: /Correct Crisis team: 17 contacts/ }).click();
+    const correction = events.getByRole('form', { name: 'Correct a service-use event' });
+    assert.equal(await correction.getByLabel('Number of contacts').inputValue(), '17');
+    await correction.getByLabel('Number of contacts').fill('18');
+    await correction.getByLabel('Reason for the correction').fill('one contact was on the next page');
+    await correction.getByRole('button', { name: 'Save correction' }).click();
+    await events.getByRole('status').filter({ hasText: 'now version 2' }).waitFor();
+    await list.getByText(/Crisis team: 18 contacts .*\(version 2\)/).waitFor();
     const answer = await apiGet<{
       events: { kind: string; contacts?: number; legal_status?: string }[];
       totals: Record<string, number>;
     }>(page, `/api/participants/${subject.id}/service-use`);
-    assert.deepEqual(answer.body.events.map((event) => event.kind).sort(), ['admission', 'crisis_team']);
-    assert.equal(answer.body.totals.admissions, 1);
-    assert.equal(answer.body.totals.crisis_team, 3);
+    assert.equal(answer.body.events.length, before.body.events.length + 2);
+    assert.equal(answer.body.totals.admissions, (before.body.totals.admissions ?? 0) + 1);
+    assert.equal(answer.body.totals.crisis_team, (before.body.totals.crisis_team ?? 0) + 18);
   });
 });

@@ -4,7 +4,7 @@ import { Field } from '../components/fields.tsx';
 import { ErrorNotice, Loading, Notice } from '../components/notice.tsx';
 import { useApi } from '../components/use-api.ts';
 import { formatDate, humanise } from '../labels.ts';
-import { EMERGENCY_UNBLIND_ROLES, roleIn } from '../permissions.ts';
+import { EMERGENCY_UNBLIND_ROLES, roleIn, WRITE_PARTICIPANT_ROLES } from '../permissions.ts';
 import { Link } from '../router.tsx';
 import { useTrial } from '../trial-context.tsx';
 import { Facts, Page, Panel } from './page.tsx';
@@ -148,9 +148,7 @@ export function ParticipantScreen(props: { user: SessionUser; id: string }) {
       ['researcher', 'trial_manager', 'admin', 'pw_coordinator'].includes(props.user.role) ? (
         <ParticipantWorkflow
           participant={data}
-          canWrite={
-            trial.locked_at === null && ['researcher', 'trial_manager', 'admin'].includes(props.user.role)
-          }
+          canWrite={trial.locked_at === null && roleIn(WRITE_PARTICIPANT_ROLES, props.user.role)}
         />
       ) : null}
       {data.status === 'randomised' &&

@@ -862,6 +862,8 @@ function ServiceUsePanel(props: {
 }
 
 interface ServiceUseEventDraft {
+  /** The event corrected ('' when adding one). */
+  event_id: string;
   kind: string;
   admission_date: string;
   discharge_date: string;
@@ -888,6 +890,7 @@ function ServiceUseEventsPanel(props: {
   const p = props.participant;
   const record = props.record;
   const empty: ServiceUseEventDraft = {
+    event_id: '',
     kind: '',
     admission_date: '',
     discharge_date: '',
@@ -895,15 +898,36 @@ function ServiceUseEventsPanel(props: {
     date: '',
     contacts: '',
   };
-  const [values, update, clear] = useDraft<ServiceUseEventDraft>(`service-use-event.${p.id}`, empty);
+  const form = useEntryOrCorrection<ServiceUseEventDraft>(`service-use-event.${p.id}`, empty);
+  const values = form.values;
+  const update = form.update;
   const [open, setOpen] = useState(false);
   const [tried, setTried] = useState(false);
   const submit = useSubmit(() => {
-    clear();
+    form.done();
     setOpen(false);
     setTried(false);
     record.reload();
   });
+  const reload = () => {
+    form.stop();
+    submit.reset();
+    record.reload();
+  };
+  const correct = (event: ServiceUseEventRecord) => {
+    submit.reset();
+    setTried(false);
+    setOpen(false);
+    form.start(event.version, {
+      event_id: event.event_id,
+      kind: event.kind,
+      admission_date: event.admission_date ?? '',
+      discharge_date: event.discharge_date ?? '',
+      legal_status: event.legal_status ?? '',
+      date: event.date ?? '',
+      contacts: event.contacts === undefined ? '' : String(event.contacts),
+    });
+  };
   const admission = values.kind === 'admission';
   const contacts = Number(values.contacts);
   const errors: Record<string, string | undefined> = {
@@ -926,44 +950,67 @@ function ServiceUseEventsPanel(props: {
   const events = record.data?.events ?? [];
   return (
     <Panel title="Service-use events from patient records" id="service-use-events">
-      {submit.saved ? <Notice kind="success">Service-use event added.</Notice> : null}
+      {submit.result === undefined ? null : submit.result.corrected ? (
+        <SavedNotice result={submit.result} what="service-use event" />
+      ) : (
+        <Notice kind="success">Service-use event added.</Notice>
+      )}
       {record.data === undefined ? null : events.length === 0 ? (
         <p className="muted">No events recorded.</p>
       ) : (
         <ul className="plain-list" aria-label="Service-use events">
           {events.map((event) => (
-            <li key={event.event_id}>{describeEvent(event)}</li>
+            <li key={event.event_id}>
+              {describeEvent(event)} <span className="muted small">(version {event.version})</span>{' '}
+              {props.canWrite && !form.correcting ? (
+                <button type="button" className="button link small" onClick={() => correct(event)}>
+                  Correct<span className="visually-hidden"> {describeEvent(event)}</span>
+                </button>
+              ) : null}
+            </li>
           ))}
         </ul>
       )}
-      {props.canWrite && !open ? (
+      {props.canWrite && !open && !form.correcting ? (
         <button type="button" className="button" onClick={() => setOpen(true)}>
           Add a service-use event
         </button>
       ) : null}
-      {props.canWrite && open ? (
+      {props.canWrite && (open || form.correcting) ? (
         <form
           noValidate
-          aria-label="Add a service-use event"
+          aria-label={form.correcting ? 'Correct a service-use event' : 'Add a service-use event'}
           onSubmit={(event) => {
             event.preventDefault();
             setTried(true);
-            if (Object.values(errors).some((message) => message !== undefined)) return;
-            void submit.run(() =>
-              api('POST', `/api/participants/${p.id}/service-use/events`, {
-                kind: values.kind,
-                ...(admission
-                  ? {
-                      admission_date: values.admission_date,
-                      ...(values.discharge_date === '' ? {} : { discharge_date: values.discharge_date }),
-                      legal_status: values.legal_status,
-                    }
-                  : { date: values.date, contacts }),
-              }),
+            if (
+              Object.values(errors).some((message) => message !== undefined) ||
+              form.reasonError !== undefined
+            )
+              return;
+            const body = {
+              kind: values.kind,
+              ...(admission
+                ? {
+                    admission_date: values.admission_date,
+                    ...(values.discharge_date === '' ? {} : { discharge_date: values.discharge_date }),
+                    legal_status: values.legal_status,
+                  }
+                : { date: values.date, contacts }),
+              ...form.versioned(),
+            };
+            const path = `/api/participants/${p.id}/service-use/events`;
+            void submit.run(
+              () =>
+                form.correcting
+                  ? api('PUT', `${path}/${encodeURIComponent(values.event_id)}`, body)
+                  : api('POST', path, body),
+              form.correcting,
             );
           }}
         >
-          <Refusal error={submit.error} />
+          <Refusal error={submit.error} onReload={reload} />
+          <CorrectionReason correction={form} tried={tried} />
           <SelectField
             label="Kind of service use"
             value={values.kind}
@@ -1020,12 +1067,9 @@ function ServiceUseEventsPanel(props: {
               />
             </div>
           )}
-          <div className="form-actions">
-            <SubmitButton busy={submit.busy}>Add event</SubmitButton>
-            <button type="button" className="button subtle" onClick={() => setOpen(false)}>
-              Cancel
-            </button>
-          </div>
+          <FormActions busy={submit.busy} correction={form} onCancel={() => setOpen(false)}>
+            Add event
+          </FormActions>
         </form>
       ) : null}
     </Panel>
