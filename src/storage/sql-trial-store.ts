@@ -194,6 +194,15 @@ function requireReason(change: ChangeContext, what: string): string {
   return reason.trim();
 }
 
+/**
+ * Whether an error says the database could not be used at all (SQLite busy past its timeout; PostgreSQL
+ * connection exceptions 08xxx, shutdown 57Pxx; a socket error), rather than refusing one statement.
+ */
+function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(SQLITE_BUSY|SQLITE_LOCKED|08|57P|E[A-Z]+$)/.test(code);
+}
+
 function toTrial(row: TrialsTable): Trial {
   return {
     trialId: row.trial_id,
@@ -600,14 +609,22 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
     if (jobs.length === 1) return runBatch(jobs);
     try {
       return await runBatch(jobs);
-    } catch {
+    } catch (batchError) {
       const results: Settled<RandomisationRecord>[] = [];
+      let shared: unknown;
       for (const job of jobs) {
+        if (shared !== undefined) {
+          results.push({ ok: false, error: shared });
+          continue;
+        }
         try {
           const [result] = await runBatch([job]);
           results.push(result as Settled<RandomisationRecord>);
         } catch (error) {
           results.push({ ok: false, error });
+          // A lock timeout or a lost connection is not this request's: the others get it too rather
+          // than each waiting for it again.
+          if (isUnavailable(error) && isUnavailable(batchError)) shared = error;
         }
       }
       return results;

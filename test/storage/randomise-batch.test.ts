@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { type DatabaseTarget, openTrialStore, StorageError } from '../../src/storage/index.ts';
+import { sql } from 'kysely';
+import { type DatabaseTarget, openDatabase, openTrialStore, StorageError } from '../../src/storage/index.ts';
 import {
   type AuditEntry,
   createSeededRandom,
@@ -176,6 +177,49 @@ function defineBatchSuite(dialect: string, fresh: () => Promise<DatabaseTarget>)
       } finally {
         await one.close();
         await batch.close();
+      }
+    });
+
+    it('retries each request alone when a statement of the batch fails, so only the failing one is refused', async () => {
+      const target = await fresh();
+      const store = await openStore(target);
+      try {
+        await prepare(store, 5);
+        // A trigger refuses S2's participant row: the batch's multi-row insert fails as a whole.
+        const { db } = openDatabase(target);
+        try {
+          const statements =
+            target.kind === 'sqlite'
+              ? [
+                  "create trigger refuse_s2 before insert on participants when new.screening_id = 'S2' begin select raise(abort, 'refused by test trigger'); end",
+                ]
+              : [
+                  "create function refuse_s2() returns trigger language plpgsql as $$ begin if new.screening_id = 'S2' then raise exception 'refused by test trigger'; end if; return new; end $$",
+                  'create trigger refuse_s2 before insert on participants for each row execute function refuse_s2()',
+                ];
+          for (const statement of statements) await sql.raw(statement).execute(db);
+        } finally {
+          await db.destroy();
+        }
+        const results = await Promise.allSettled(
+          Array.from({ length: 5 }, (_, index) => store.randomise(request(index + 1), RESEARCHER)),
+        );
+        assert.deepEqual(
+          results.map((result) => result.status),
+          ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled'],
+        );
+        assert.match(String((results[1] as PromiseRejectedResult).reason), /refused by test trigger/);
+        assert.deepEqual(
+          results
+            .filter((result) => result.status === 'fulfilled')
+            .map((result) => (result as PromiseFulfilledResult<RandomisationRecord>).value.sequence),
+          [1, 2, 3, 4],
+        );
+        assert.equal((await store.findRecord('t1', 'screening', 'S2'))?.data.outcome, 'pending');
+        assert.equal((await store.listParticipants('t1')).length, 4);
+        assert.equal((await store.verifyAudit()).ok, true);
+      } finally {
+        await store.close();
       }
     });
 
