@@ -73,10 +73,12 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
     page: Page,
     path: (id: string) => string,
     status: number,
+    accept: (body: unknown) => boolean = () => true,
   ): Promise<ParticipantRow> {
     for (const row of randomised) {
       if (taken.has(row.id)) continue;
-      if ((await apiGet(page, path(row.id))).status === status) {
+      const answer = await apiGet(page, path(row.id));
+      if (answer.status === status && accept(answer.body)) {
         taken.add(row.id);
         return row;
       }
@@ -368,5 +370,48 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
     assert.equal(answer.body.events.length, before.body.events.length + 2);
     assert.equal(answer.body.totals.admissions, (before.body.totals.admissions ?? 0) + 1);
     assert.equal(answer.body.totals.crisis_team, (before.body.totals.crisis_team ?? 0) + 18);
+  });
+
+  it('researcher records a withdrawal from the interviews, then corrects it with a reason', async () => {
+    const page = await open();
+    await signIn(page, server.url, 'researcher');
+    const subject = await subjectWith(
+      page,
+      (id) => `/api/participants/${id}/withdrawal`,
+      200,
+      (body) => (body as { withdrawal: unknown }).withdrawal === null,
+    );
+    await page.goto(`${server.url}/participants/${subject.id}`);
+    const panel = page.locator('#withdrawal');
+    await panel.getByRole('button', { name: 'Record a withdrawal' }).click();
+    const form = panel.getByRole('form', { name: 'Record a withdrawal' });
+    await form.getByLabel('Withdrawal date').fill(daysAgo(3));
+    await form.getByLabel('Initiated by').selectOption('participant');
+    await form.getByRole('radio', { name: 'From follow-up interviews' }).check();
+    await form.getByRole('radio', { name: 'Only data collected so far may be used' }).check();
+    await form.getByRole('button', { name: 'Record withdrawal' }).click();
+    await panel.getByRole('status').filter({ hasText: 'Withdrawal saved (version 1)' }).waitFor();
+    await versionShown(panel, 1);
+
+    await panel.getByRole('button', { name: 'Correct this record' }).click();
+    const correction = panel.getByRole('form', { name: 'Correct the withdrawal' });
+    assert.equal(
+      await correction.getByRole('radio', { name: 'From follow-up interviews' }).isChecked(),
+      true,
+      'the correction opens with the record as it is',
+    );
+    await correction.getByRole('radio', { name: 'Data collected so far and records may be used' }).check();
+    await correction.getByLabel('Reason for the correction').fill('consent form allows records access');
+    await correction.getByRole('button', { name: 'Save correction' }).click();
+    await panel.getByRole('status').filter({ hasText: 'now version 2' }).waitFor();
+    await versionShown(panel, 2);
+    const stored = await apiGet<{ withdrawal: { data_use: string; scope: string; version: number } }>(
+      page,
+      `/api/participants/${subject.id}/withdrawal`,
+    );
+    assert.deepEqual(
+      [stored.body.withdrawal.scope, stored.body.withdrawal.data_use, stored.body.withdrawal.version],
+      ['interviews', 'collected_and_records', 2],
+    );
   });
 });

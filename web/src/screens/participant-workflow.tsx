@@ -112,7 +112,7 @@ function Refusal(props: { error: unknown; onReload?: () => void }) {
       <Notice kind="error" title="Someone else changed this record">
         <p>
           Someone else changed this record after you opened it, so your change was not saved. Reload it to see
-          the record as it is now, then make your correction again.
+          the record as it is now, then make your change again if it is still needed.
         </p>
         {props.onReload === undefined ? null : (
           <button type="button" className="button" onClick={props.onReload}>
