@@ -4,6 +4,7 @@
 // requester on that page only; the control never shown to a blinded role), a death record and
 // service-use events.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import {
@@ -11,6 +12,7 @@ import {
   ensureWebBuilt,
   everythingOnPage,
   launchChromium,
+  screenshotDirectory,
   signIn,
   skipReason,
   startDemoServer,
@@ -60,6 +62,12 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
   let server: DemoServer;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
+  const shots = skipReason ? '' : screenshotDirectory();
+
+  /** A screenshot of one panel (ENRICH_SCREENSHOTS=docs/images refreshes the guide's). */
+  async function shot(panel: Locator, name: string): Promise<void> {
+    await panel.screenshot({ path: join(shots, `app-${name}.png`) });
+  }
   /** Randomised participants at the demo researcher's site, one per test so the tests do not meet. */
   let randomised: ParticipantRow[] = [];
   /** Participants a test has taken (each test works on its own). */
@@ -150,6 +158,7 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
     await form.getByText('Give the reason for this correction').waitFor();
     const reason = 'admission date misread from the ward sheet';
     await form.getByLabel('Reason for the correction').fill(reason);
+    await shot(form.locator('.correction-box'), 'correct-record');
     await form.getByRole('button', { name: 'Save correction' }).click();
     const saved = panel.getByRole('status').filter({ hasText: 'Correction saved' });
     await saved.waitFor();
@@ -216,6 +225,7 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
     await form.getByRole('button', { name: 'Save correction' }).click();
     const conflict = panel.getByRole('alert').filter({ hasText: 'Someone else changed this record' });
     await conflict.waitFor();
+    await shot(panel, 'correction-conflict');
     assert.match(await conflict.innerText(), /Reload it to see the record as it is now/);
     // Nothing of the stale correction was saved.
     const stored = await apiGet<{ version: number; discharge_date: string }>(
@@ -262,6 +272,7 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
     assert.doesNotMatch(await everythingOnPage(manager), ARM_LABELS);
     const reason = 'acute drug interaction suspected; treating team must know the arm';
     await confirm.getByLabel('Reason for unblinding').fill(reason);
+    await shot(panel, 'emergency-unblinding');
     await confirm.getByRole('button', { name: 'Reveal the allocation' }).click();
     const revealed = panel.getByRole('status');
     await revealed.waitFor();
