@@ -425,4 +425,36 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
       ['interviews', 'collected_and_records', 2],
     );
   });
+
+  it('researcher corrects a 4-month interview recorded as not completed (why not, with a reason)', async () => {
+    interface Interviews {
+      interviews: { visit_id: string; status: string; not_completed_reason?: string; version: number }[];
+    }
+    const page = await open();
+    await signIn(page, server.url, 'researcher');
+    const notDone = (body: unknown) =>
+      (body as Interviews).interviews.some(
+        (item) => item.visit_id === 'month_4' && item.status === 'not_completed',
+      );
+    const subject = await subjectWith(page, (id) => `/api/participants/${id}/interviews`, 200, notDone);
+    const before = await apiGet<Interviews>(page, `/api/participants/${subject.id}/interviews`);
+    const interview = before.body.interviews.find((item) => item.visit_id === 'month_4');
+    assert.ok(interview);
+    const other = interview.not_completed_reason === 'declined' ? 'not_contactable' : 'declined';
+    await page.goto(`${server.url}/participants/${subject.id}`);
+    const panel = page.locator('#month_4');
+    await panel.getByRole('button', { name: 'Correct this record' }).click();
+    const form = panel.getByRole('form', { name: /^Correct the 4-month interview$/i });
+    assert.equal(await form.getByLabel('Why not').inputValue(), interview.not_completed_reason);
+    await form.getByLabel('Why not').selectOption(other);
+    await form.getByLabel('Reason for the correction').fill('call log shows the participant answered');
+    await form.getByRole('button', { name: 'Save correction' }).click();
+    await panel
+      .getByRole('status')
+      .filter({ hasText: `now version ${interview.version + 1}` })
+      .waitFor();
+    const after = await apiGet<Interviews>(page, `/api/participants/${subject.id}/interviews`);
+    const corrected = after.body.interviews.find((item) => item.visit_id === 'month_4');
+    assert.deepEqual([corrected?.not_completed_reason, corrected?.version], [other, interview.version + 1]);
+  });
 });
