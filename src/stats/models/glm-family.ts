@@ -446,6 +446,9 @@ function negativeBinomialVariance(theta: number): Variance {
   };
 }
 
+/** The family objects made so far, by `family/link` (negbin's depend on theta and are not kept). */
+const sharedFamilies = new Map<string, GlmFamily>();
+
 /**
  * The family object for a GLM: variance, link, deviance residuals, aic, validity checks and start values,
  * exactly as R's `gaussian()`, `binomial()`, `poisson()`, `Gamma()` and MASS's `negative.binomial(theta)`.
@@ -470,6 +473,11 @@ export function getGlmFamily(family: GlmFamilyName, link?: LinkName, theta?: num
       `glm requires a link among ${links.join(', ')} for family ${family} (got ${String(linkName)})`,
     );
   }
+  // A family object holds only functions, so one per family and link is shared by every fit: the IRLS loops
+  // then always call the same function objects, which V8 inlines without re-checking their identity.
+  const key = `${family}/${linkName}`;
+  const shared = family === 'negbin' ? undefined : sharedFamilies.get(key);
+  if (shared !== undefined) return shared;
   let variance: Variance;
   switch (family) {
     case 'gaussian':
@@ -498,7 +506,7 @@ export function getGlmFamily(family: GlmFamilyName, link?: LinkName, theta?: num
   const varianceOf = variance.variance;
   const linkinv = linkFunctions.linkinv;
   const muEta = linkFunctions.muEta;
-  return {
+  const result: GlmFamily = {
     name: variance.name,
     link: linkName,
     theta: variance.theta,
@@ -556,4 +564,6 @@ export function getGlmFamily(family: GlmFamilyName, link?: LinkName, theta?: num
     validEta: linkFunctions.validEta,
     initialize: variance.initialize,
   };
+  if (family !== 'negbin') sharedFamilies.set(key, result);
+  return result;
 }
