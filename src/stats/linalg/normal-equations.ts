@@ -276,7 +276,7 @@ export function solveEquilibratedCholesky(
  * @example
  * const workspace = createNormalEquationsWorkspace(2);
  * solveEquilibratedCholesky(Float64Array.of(4, 2, 2, 3), Float64Array.of(2, 1), 2, new Float64Array(2), workspace);
- * equilibratedCholeskyInverse(workspace, new Float64Array(4)); // [0.375, -0.25, -0.25, 0.5]
+ * equilibratedCholeskyInverse(workspace, new Float64Array(4)); // [0.375, -0.25, -0.25, 0.5] to rounding
  */
 export function equilibratedCholeskyInverse(
   workspace: NormalEquationsWorkspace,
