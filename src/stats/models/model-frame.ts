@@ -160,6 +160,8 @@ function completeRows(rowCount: number, variables: readonly RawVariable[]): Int3
   for (const variable of variables) {
     if (variable.kind === 'numeric') {
       const values = variable.values;
+      // includes() finds NaN (SameValueZero) in native code: complete columns, the usual case, cost one scan.
+      if (!values.includes(Number.NaN)) continue;
       for (let row = 0; row < rowCount; row++) if (Number.isNaN(values[row] as number)) missing[row] = 1;
     } else {
       const codes = variable.codes;
@@ -264,14 +266,19 @@ function buildDesign(formula: Formula, variables: readonly FrameVariable[], rowC
       const variable = variables[variableIndex] as FrameVariable;
       const columns = variableColumns(variable, codings[termIndex]?.[position] ?? 'contrasts');
       // The earlier variables vary fastest, as in R's model.matrix.
-      product = columns.flatMap((right) =>
-        product.map((left) => ({
-          name: left.name === '' ? right.name : `${left.name}:${right.name}`,
-          factors: [...left.factors, right.factor],
-        })),
-      );
+      const next: { name: string; factors: ColumnFactor[] }[] = [];
+      for (const right of columns) {
+        for (const left of product) {
+          next.push({
+            name: left.name === '' ? right.name : `${left.name}:${right.name}`,
+            factors: [...left.factors, right.factor],
+          });
+        }
+      }
+      product = next;
     });
-    for (const column of product) specs.push({ ...column, term: termIndex + 1 });
+    for (const column of product)
+      specs.push({ name: column.name, factors: column.factors, term: termIndex + 1 });
   });
   const values = new Float64Array(rowCount * specs.length);
   specs.forEach((spec, index) => {
