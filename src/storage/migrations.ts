@@ -172,6 +172,33 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '0005_intervention_withdrawal': {
+    // A withdrawal from the intervention only becomes its own record kind (`intervention_withdrawal`, same
+    // key and data), so a blinded user's write to the study withdrawal never meets it. The record keeps its
+    // version and history; the audit trail is hash-chained and is not rewritten (redaction withholds the old
+    // `withdrawal` entries of moved records: see redactAuditEntry).
+    async up(db: Kysely<unknown>): Promise<void> {
+      const raw = db as unknown as Kysely<{
+        records: { trial_id: string; kind: string; record_id: string; data: string };
+      }>;
+      const rows = await raw
+        .selectFrom('records')
+        .select(['trial_id', 'record_id', 'data'])
+        .where('kind', '=', 'withdrawal')
+        .execute();
+      for (const row of rows) {
+        const data = JSON.parse(row.data) as { scope?: unknown };
+        if (data.scope !== 'intervention') continue;
+        await raw
+          .updateTable('records')
+          .set({ kind: 'intervention_withdrawal' })
+          .where('trial_id', '=', row.trial_id)
+          .where('kind', '=', 'withdrawal')
+          .where('record_id', '=', row.record_id)
+          .execute();
+      }
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...MIGRATIONS }) };

@@ -35,6 +35,7 @@ import {
   validateDischarge,
   validateFidelityIndex,
   validateFidelityRating,
+  validateInterventionWithdrawal,
   validateInterview,
   validatePeerWorkerAssignment,
   validateRecruitmentTarget,
@@ -135,6 +136,7 @@ function recordKey(
     case 'baseline':
     case 'discharge':
     case 'withdrawal':
+    case 'intervention_withdrawal':
     case 'death': {
       const participantId = requireText(kind, record, 'participantId');
       return { recordId: participantId, participantId };
@@ -281,6 +283,8 @@ function validateRecord(
       return validateSeriousAdverseEvent(record);
     case 'withdrawal':
       return validateWithdrawal(record);
+    case 'intervention_withdrawal':
+      return validateInterventionWithdrawal(record);
     case 'death':
       return validateDeath(record);
     case 'fidelity_rating':
@@ -961,6 +965,8 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
         const baseline = one<NonNullable<ParticipantRecords['baseline']>>('baseline');
         const discharge = one<NonNullable<ParticipantRecords['discharge']>>('discharge');
         const withdrawal = one<NonNullable<ParticipantRecords['withdrawal']>>('withdrawal');
+        const interventionWithdrawal =
+          one<NonNullable<ParticipantRecords['interventionWithdrawal']>>('intervention_withdrawal');
         const death = one<NonNullable<ParticipantRecords['death']>>('death');
         return {
           participant,
@@ -986,6 +992,7 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
           serviceUseEvents: all('service_use'),
           seriousAdverseEvents: all('sae'),
           ...(withdrawal === undefined ? {} : { withdrawal }),
+          ...(interventionWithdrawal === undefined ? {} : { interventionWithdrawal }),
           ...(death === undefined ? {} : { death }),
         };
       });

@@ -19,6 +19,7 @@ import type {
   DeathRecord,
   DischargeRecord,
   FollowUpInterview,
+  InterventionWithdrawalRecord,
   IsoDateTime,
   Participant,
   ParticipantRecords,
@@ -59,7 +60,10 @@ export interface StoredRecordTypes {
   readonly service_use_review: ServiceUseReview;
   readonly service_use: ServiceUseEvent;
   readonly sae: SeriousAdverseEvent;
+  /** The study withdrawal (scope interviews or all), key participant id. */
   readonly withdrawal: WithdrawalRecord;
+  /** A withdrawal from the intervention only, key participant id (reveals the arm: unblinded writers only). */
+  readonly intervention_withdrawal: InterventionWithdrawalRecord;
   readonly death: DeathRecord;
   readonly fidelity_rating: FidelityRatingRecord;
   readonly wellbeing: WellbeingResponseRecord;
@@ -89,6 +93,7 @@ export const STORED_RECORD_KINDS: readonly StoredRecordKind[] = [
   'service_use',
   'sae',
   'withdrawal',
+  'intervention_withdrawal',
   'death',
   'fidelity_rating',
   'wellbeing',

@@ -126,6 +126,7 @@ async function loadSample(store: TrialStore, trialId: string): Promise<void> {
     for (const item of records.serviceUseEvents) await save('service_use', item);
     for (const item of records.seriousAdverseEvents) await save('sae', item);
     await save('withdrawal', records.withdrawal);
+    await save('intervention_withdrawal', records.interventionWithdrawal);
     await save('death', records.death);
   }
 }

@@ -416,27 +416,124 @@ export function defineWorkflowSuite(dialect: 'sqlite' | 'postgres', fresh: Fresh
         assert.equal(summary.json().reviews[0].records_available, true);
       });
 
-      it('withdrawal from the intervention only is invisible to blinded callers; visible to the coordinator', async () => {
+      it('withdrawal from the intervention only is its own record: blinded callers never see or touch it', async () => {
         const id = peerSupport;
-        const withdrawal = await as('researcher1', 'PUT', `/api/participants/${id}/withdrawal`, {
-          withdrawal_date: '2024-04-01',
+        const byCoordinator = await as(
+          'coordinator1',
+          'PUT',
+          `/api/participants/${id}/intervention-withdrawal`,
+          {
+            withdrawal_date: '2024-04-01',
+            initiated_by: 'participant',
+            withdrawal_reason: 'no longer wants visits',
+          },
+        );
+        assert.equal(byCoordinator.statusCode, 200, byCoordinator.body);
+        assert.equal(byCoordinator.json().scope, 'intervention');
+        assert.equal(byCoordinator.json().data_use, 'collected_and_records');
+        const byResearcher = await as(
+          'researcher1',
+          'PUT',
+          `/api/participants/${id}/intervention-withdrawal`,
+          {
+            withdrawal_date: '2024-04-01',
+            initiated_by: 'participant',
+          },
+        );
+        assert.equal(byResearcher.statusCode, 403, byResearcher.body);
+        // Scope intervention on the study withdrawal: the same refusal for both arms, before any record is read.
+        const refusals = [];
+        for (const participantId of [id, usualCare]) {
+          const refused = await as('researcher1', 'PUT', `/api/participants/${participantId}/withdrawal`, {
+            withdrawal_date: '2024-04-01',
+            initiated_by: 'participant',
+            scope: 'intervention',
+            data_use: 'collected_and_records',
+            version: 1,
+            reason: 'trying to overwrite',
+          });
+          assert.equal(refused.statusCode, 422, refused.body);
+          assert.match(refused.json().error.message, /intervention-withdrawal/);
+          refusals.push([refused.statusCode, refused.json().error.code]);
+        }
+        assert.deepEqual(refusals, [
+          [422, 'withdrawal_scope_intervention'],
+          [422, 'withdrawal_scope_intervention'],
+        ]);
+        // The blinded researcher sees no withdrawal and records a study withdrawal as a first entry
+        // (version 0): a plain success, whatever the other record says.
+        const before = await as('researcher1', 'GET', `/api/participants/${id}/withdrawal`);
+        assert.deepEqual(before.json(), { withdrawal: null });
+        const study = await as('researcher1', 'PUT', `/api/participants/${id}/withdrawal`, {
+          withdrawal_date: '2024-05-01',
           initiated_by: 'participant',
-          scope: 'intervention',
+          scope: 'interviews',
           data_use: 'collected_and_records',
-          withdrawal_reason: 'no longer wants visits',
         });
-        assert.equal(withdrawal.statusCode, 200, withdrawal.body);
-        const blinded = await as('researcher1', 'GET', `/api/participants/${id}/withdrawal`);
-        assert.deepEqual(blinded.json(), { withdrawal: null });
-        const coordinator = await as('coordinator1', 'GET', `/api/participants/${id}/withdrawal`);
-        assert.equal(coordinator.json().withdrawal.scope, 'intervention');
+        assert.equal(study.statusCode, 200, study.body);
+        assert.equal(study.json().version, 1);
+        assert.equal(study.json().scope, 'interviews');
+        assert.ok(!study.body.includes('intervention'), study.body);
+        assert.ok(!showsAllocation(study.body), study.body);
+        const after = await as('researcher1', 'GET', `/api/participants/${id}/withdrawal`);
+        assert.equal(after.json().withdrawal.scope, 'interviews');
+        assert.ok(!after.body.includes('intervention'), after.body);
+        const hidden = await as('researcher1', 'GET', `/api/participants/${id}/intervention-withdrawal`);
+        assert.equal(hidden.statusCode, 403);
+        assert.ok(!hidden.body.includes('2024-04-01'), hidden.body);
+        // The coordinator's record is kept as it was.
+        const kept = await as('coordinator1', 'GET', `/api/participants/${id}/intervention-withdrawal`);
+        assert.equal(kept.statusCode, 200, kept.body);
+        const record = kept.json().intervention_withdrawal;
+        assert.deepEqual(
+          [record.version, record.withdrawal_date, record.scope, record.withdrawal_reason],
+          [1, '2024-04-01', 'intervention', 'no longer wants visits'],
+        );
+        const noneForUsualCare = await as(
+          'admin',
+          'GET',
+          `/api/participants/${usualCare}/intervention-withdrawal`,
+        );
+        assert.deepEqual(noneForUsualCare.json(), { intervention_withdrawal: null });
+        const correctedIntervention = await as(
+          'coordinator1',
+          'PUT',
+          `/api/participants/${id}/intervention-withdrawal`,
+          {
+            withdrawal_date: '2024-04-02',
+            initiated_by: 'participant',
+            version: 1,
+            reason: 'date on the letter',
+          },
+        );
+        assert.equal(correctedIntervention.statusCode, 200, correctedIntervention.body);
+        assert.equal(correctedIntervention.json().version, 2);
+        // The audit: the blinded manager sees the study withdrawal but nothing of the intervention one.
+        const audit = (role: 'trial_manager' | 'admin') =>
+          world.store.listAudit({ trialId: 'enrich', viewer: { role } });
+        const blindedAudit = await audit('trial_manager');
+        assert.ok(blindedAudit.some((entry) => entry.entity === 'withdrawal'));
+        assert.ok(
+          !blindedAudit.some(
+            (entry) =>
+              entry.entity === 'intervention_withdrawal' ||
+              String(entry.newValue).includes('intervention') ||
+              String(entry.oldValue).includes('intervention'),
+          ),
+        );
+        const adminAudit = await audit('admin');
+        assert.ok(
+          adminAudit.some(
+            (entry) => entry.entity === 'intervention_withdrawal' && entry.field === 'withdrawalDate',
+          ),
+        );
         const bad = await as('researcher1', 'PUT', `/api/participants/${siteOne}/withdrawal`, {
           withdrawal_date: '2024-04-01',
           initiated_by: 'participant',
-          scope: 'intervention',
-          data_use: 'none',
+          scope: 'interviews',
+          data_use: 'nothing',
         });
-        assert.equal(bad.statusCode, 422);
+        assert.equal(bad.statusCode, 400);
         const none = await as('researcher1', 'GET', `/api/participants/${usualCare}/death`);
         assert.equal(none.statusCode, 404, none.body);
         const death = await as('researcher1', 'PUT', `/api/participants/${usualCare}/death`, {
@@ -588,13 +685,64 @@ export function defineWorkflowSuite(dialect: 'sqlite' | 'postgres', fresh: Fresh
         });
         assert.equal(inconsistent.statusCode, 422);
         const saeId = reported.json().sae_id as string;
+        const { relatedness: _notSent, ...followUp } = saeBody;
         const stale = await as('researcher1', 'PUT', `/api/participants/${siteOne}/saes/${saeId}`, {
-          ...saeBody,
+          ...followUp,
           outcome: 'ongoing',
           version: 5,
           reason: 'update',
         });
         assert.equal(stale.statusCode, 409);
+        // A blinded follow-up: relatedness may not be sent (422, nothing changed) and, left out, is kept.
+        const withRelatedness = await as('researcher1', 'PUT', `/api/participants/${siteOne}/saes/${saeId}`, {
+          ...followUp,
+          relatedness: 'not_related',
+          outcome: 'ongoing',
+          version: 1,
+          reason: 'follow-up',
+        });
+        assert.equal(withRelatedness.statusCode, 422, withRelatedness.body);
+        assert.equal(withRelatedness.json().error.code, 'sae_relatedness_blinded');
+        const blindedFollowUp = await as('researcher1', 'PUT', `/api/participants/${siteOne}/saes/${saeId}`, {
+          ...followUp,
+          outcome: 'ongoing',
+          version: 1,
+          reason: 'follow-up: still in hospital',
+        });
+        assert.equal(blindedFollowUp.statusCode, 200, blindedFollowUp.body);
+        assert.equal(blindedFollowUp.json().version, 2);
+        assert.equal(blindedFollowUp.json().relatedness, undefined);
+        const afterBlinded = await as('coordinator1', 'GET', `/api/participants/${siteOne}/saes`);
+        const stored = (
+          afterBlinded.json().saes as { sae_id: string; relatedness: string; outcome: string }[]
+        ).find((sae) => sae.sae_id === saeId);
+        assert.deepEqual([stored?.relatedness, stored?.outcome], ['possibly', 'ongoing']);
+        // An unblinded follow-up may change relatedness, or leave it out to keep it.
+        const unblinded = await as('coordinator1', 'PUT', `/api/participants/${siteOne}/saes/${saeId}`, {
+          ...followUp,
+          relatedness: 'probably',
+          outcome: 'ongoing',
+          version: 2,
+          reason: 'relatedness reassessed',
+        });
+        assert.equal(unblinded.statusCode, 200, unblinded.body);
+        assert.equal(unblinded.json().relatedness, 'probably');
+        const keptByUnblinded = await as(
+          'coordinator1',
+          'PUT',
+          `/api/participants/${siteOne}/saes/${saeId}`,
+          {
+            ...followUp,
+            outcome: 'resolved',
+            version: 3,
+            reason: 'discharged',
+          },
+        );
+        assert.equal(keptByUnblinded.statusCode, 200, keptByUnblinded.body);
+        assert.deepEqual(
+          [keptByUnblinded.json().relatedness, keptByUnblinded.json().version],
+          ['probably', 4],
+        );
         const hidden = await as('researcher2', 'GET', `/api/participants/${siteOne}/saes`);
         assert.equal(hidden.statusCode, 404);
       });
@@ -847,6 +995,24 @@ export function defineWorkflowSuite(dialect: 'sqlite' | 'postgres', fresh: Fresh
           resource: caseload,
           hidden: true,
           request: (l) => world.as(l, 'GET', `/api/participants/${peerSupport}/withdrawal`),
+        },
+        {
+          name: 'PUT intervention withdrawal',
+          allowed: 'withdraw_from_intervention',
+          resource: () => site('site_1'),
+          hidden: true,
+          request: async (l) =>
+            world.as(l, 'PUT', `/api/participants/${await fresh()}/intervention-withdrawal`, {
+              withdrawal_date: '2024-04-01',
+              initiated_by: 'participant',
+            }),
+        },
+        {
+          name: 'GET intervention withdrawal',
+          allowed: 'view_contacts',
+          resource: caseload,
+          hidden: true,
+          request: (l) => world.as(l, 'GET', `/api/participants/${peerSupport}/intervention-withdrawal`),
         },
         {
           name: 'PUT death',

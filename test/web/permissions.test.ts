@@ -9,6 +9,7 @@ import {
   EMERGENCY_UNBLIND_ROLES,
   RECORD_FOLLOW_UP_ROLES,
   WELLBEING_NORMS_ROLES,
+  WITHDRAW_FROM_INTERVENTION_ROLES,
   WRITE_PARTICIPANT_ROLES,
 } from '../../web/src/permissions.ts';
 
@@ -40,6 +41,7 @@ describe('the web app role lists agree with can()', () => {
     ['emergency_unblind', EMERGENCY_UNBLIND_ROLES],
     ['write_participant', WRITE_PARTICIPANT_ROLES],
     ['record_follow_up', RECORD_FOLLOW_UP_ROLES],
+    ['withdraw_from_intervention', WITHDRAW_FROM_INTERVENTION_ROLES],
   ] as const) {
     it(`${action}: the roles shown the control are exactly the roles can() allows (open trial)`, () => {
       assert.deepEqual([...list].sort(), allowed(action, false).sort());

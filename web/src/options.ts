@@ -78,8 +78,11 @@ export const SAE_OUTCOMES = [
   { value: 'unknown', label: 'Unknown' },
 ] as const satisfies readonly Option<SeriousAdverseEvent['outcome']>[];
 
+/**
+ * What a study withdrawal is from. A withdrawal from the intervention only is its own record (and form),
+ * written only by roles that know the allocation (PUT .../intervention-withdrawal).
+ */
 export const WITHDRAWAL_SCOPES = [
-  { value: 'intervention', label: 'From the intervention only' },
   { value: 'interviews', label: 'From follow-up interviews' },
   { value: 'all', label: 'From everything' },
 ] as const satisfies readonly Option<WithdrawalRecord['scope']>[];

@@ -16,6 +16,15 @@ export const WRITE_PARTICIPANT_ROLES = [
   'researcher',
 ] as const satisfies readonly Role[];
 
+/**
+ * Roles that may record and correct a withdrawal from the intervention only (`withdraw_from_intervention`;
+ * it reveals the arm, so only roles that know the allocation; they also see it on the participant page).
+ */
+export const WITHDRAW_FROM_INTERVENTION_ROLES = [
+  'admin',
+  'pw_coordinator',
+] as const satisfies readonly Role[];
+
 /** Roles that may enter and correct interviews and service use (`record_follow_up`). */
 export const RECORD_FOLLOW_UP_ROLES = [
   'admin',

@@ -8,6 +8,7 @@ import {
   type FollowUpInterview,
   GENDERS,
   type InstrumentResponses,
+  type InterventionWithdrawalRecord,
   isWithinWindow,
   redactForUser,
   SEXUAL_ORIENTATIONS,
@@ -173,7 +174,12 @@ export function registerAssessmentRoutes(app: FastifyInstance, context: ServerCo
   async function participantFor(
     request: Parameters<typeof requireUser>[0],
     id: string,
-    action: 'read_participant' | 'write_participant' | 'record_follow_up',
+    action:
+      | 'read_participant'
+      | 'write_participant'
+      | 'record_follow_up'
+      | 'withdraw_from_intervention'
+      | 'view_contacts',
   ) {
     const user = requireUser(request);
     const participant = await loadParticipant(store, id);
@@ -602,7 +608,9 @@ export function registerAssessmentRoutes(app: FastifyInstance, context: ServerCo
     {
       schema: {
         summary:
-          'Record or correct a withdrawal: from what (intervention, interviews, all) and what data may be used',
+          'Record or correct a study withdrawal: from what (interviews, all) and what data may be used',
+        description:
+          'Scope `intervention` is refused for everyone (422 `withdrawal_scope_intervention`): a withdrawal from the intervention only is its own record, PUT /api/participants/{id}/intervention-withdrawal.',
         tags: ['assessments'],
         params: idParams,
         body: {
@@ -625,6 +633,15 @@ export function registerAssessmentRoutes(app: FastifyInstance, context: ServerCo
       const { user, participant } = await participantFor(request, request.params.id, 'write_participant');
       const participantId = requireRandomised(participant, 'a withdrawal');
       const body = request.body;
+      // Decided from the request alone, before any record is read: the answer never depends on whether an
+      // intervention withdrawal (hidden from blinded callers) exists.
+      if (body.scope === 'intervention') {
+        throw new HttpError(
+          422,
+          'withdrawal_scope_intervention',
+          `withdrawal of participant "${participant.id}" requires scope interviews or all (got intervention: record a withdrawal from the intervention only with PUT /api/participants/${participant.id}/intervention-withdrawal)`,
+        );
+      }
       const existing = await store.findRecord(participant.trial.trialId, 'withdrawal', participantId);
       const record: WithdrawalRecord = {
         participantId,
@@ -645,7 +662,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, context: ServerCo
     {
       schema: {
         summary:
-          "A participant's withdrawal, or {withdrawal: null}; blinded callers never see a withdrawal from the intervention only",
+          "A participant's study withdrawal (interviews or all), or {withdrawal: null}; a withdrawal from the intervention only is at .../intervention-withdrawal",
         tags: ['assessments'],
         params: idParams,
         response: {
@@ -669,6 +686,99 @@ export function registerAssessmentRoutes(app: FastifyInstance, context: ServerCo
         trialLocked: participant.trial.lockedAt !== undefined,
       });
       return { withdrawal: visible === undefined ? null : withdrawalBody(visible, stored) };
+    },
+  );
+
+  interface InterventionWithdrawalBody {
+    withdrawal_date: string;
+    initiated_by: WithdrawalRecord['initiatedBy'];
+    withdrawal_reason?: string;
+    version?: number;
+    reason?: string;
+  }
+  app.put<{ Params: { id: string }; Body: InterventionWithdrawalBody }>(
+    '/api/participants/:id/intervention-withdrawal',
+    {
+      schema: {
+        summary:
+          'Record or correct a withdrawal from the intervention (peer support) only: the participant stays in follow-up',
+        description:
+          'Its own record (kind intervention_withdrawal), apart from the study withdrawal: it reveals the arm, so only `withdraw_from_intervention` (administrators, peer worker coordinators) writes it. Scope is `intervention` and data use `collected_and_records`, always.',
+        tags: ['assessments'],
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['withdrawal_date', 'initiated_by'],
+          additionalProperties: false,
+          properties: {
+            withdrawal_date: DATE_SCHEMA,
+            initiated_by: { type: 'string', enum: ['participant', 'clinician', 'investigator'] },
+            withdrawal_reason: { type: 'string', minLength: 1, maxLength: 2000 },
+            ...withVersion,
+          },
+        },
+        response: { 200: recordSchema() },
+      },
+    },
+    async (request) => {
+      const { user, participant } = await participantFor(
+        request,
+        request.params.id,
+        'withdraw_from_intervention',
+      );
+      const participantId = requireRandomised(participant, 'a withdrawal from the intervention');
+      const body = request.body;
+      const existing = await store.findRecord(
+        participant.trial.trialId,
+        'intervention_withdrawal',
+        participantId,
+      );
+      const record: InterventionWithdrawalRecord = {
+        participantId,
+        withdrawalDate: body.withdrawal_date,
+        initiatedBy: body.initiated_by,
+        scope: 'intervention',
+        dataUse: 'collected_and_records',
+        ...(body.withdrawal_reason === undefined ? {} : { reason: body.withdrawal_reason }),
+        recordedBy: existing?.data.recordedBy ?? user.userId,
+      };
+      const saved = await saveVersioned(
+        store,
+        participant.trial,
+        'intervention_withdrawal',
+        record,
+        user,
+        body,
+      );
+      return withdrawalBody(saved.data, saved);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/participants/:id/intervention-withdrawal',
+    {
+      schema: {
+        summary:
+          "A participant's withdrawal from the intervention only, or {intervention_withdrawal: null} (callers who may see contacts)",
+        tags: ['assessments'],
+        params: idParams,
+        response: {
+          200: {
+            type: 'object',
+            required: ['intervention_withdrawal'],
+            properties: { intervention_withdrawal: { anyOf: [{ type: 'null' }, recordSchema()] } },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { participant } = await participantFor(request, request.params.id, 'view_contacts');
+      const participantId = participant.screening.data.participantId;
+      const stored =
+        participantId === undefined
+          ? undefined
+          : await store.findRecord(participant.trial.trialId, 'intervention_withdrawal', participantId);
+      return { intervention_withdrawal: stored === undefined ? null : withdrawalBody(stored.data, stored) };
     },
   );
 

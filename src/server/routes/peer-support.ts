@@ -83,7 +83,10 @@ function caseloadRow(snapshot: TrialSnapshot, participantId: string, today: stri
   const contacts = [...records.contacts].sort((a, b) => a.contactDate.localeCompare(b.contactDate));
   const last = contacts.at(-1)?.contactDate;
   const discharge = records.discharge?.dischargeDate;
-  const withdrawn = records.withdrawal !== undefined || records.death !== undefined;
+  const withdrawn =
+    records.withdrawal !== undefined ||
+    records.interventionWithdrawal !== undefined ||
+    records.death !== undefined;
   let due: string | null = null;
   let reason: string | null = null;
   if (!withdrawn && current.length > 0) {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import {
   can,
+  isBlinded,
   redactForUser,
   SAE_EXPECTEDNESS,
   SAE_OUTCOMES,
@@ -12,6 +13,7 @@ import {
 } from '../../trial/index.ts';
 import { authorizeParticipant } from '../access.ts';
 import { requireUser, type ServerContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { loadParticipant } from '../participant-view.ts';
 import { idParams, reasonProperty, trialParams } from '../schemas.ts';
 import { randomId } from '../secrets.ts';
@@ -142,6 +144,8 @@ export function registerSafetyRoutes(app: FastifyInstance, context: ServerContex
     {
       schema: {
         summary: 'Follow up or correct a serious adverse event (version and reason required)',
+        description:
+          'relatedness is optional here: omitted, the stored assessment is kept. A caller blinded to allocation (who is never shown relatedness) may not send it (422 `sae_relatedness_blinded`), so a blinded follow-up never overwrites the unblinded assessment.',
         tags: ['safety'],
         params: {
           type: 'object',
@@ -153,7 +157,7 @@ export function registerSafetyRoutes(app: FastifyInstance, context: ServerContex
         },
         body: {
           type: 'object',
-          required: [...SAE_REQUIRED, 'version', 'reason'],
+          required: [...SAE_REQUIRED.filter((field) => field !== 'relatedness'), 'version', 'reason'],
           additionalProperties: false,
           properties: { ...saeProperties, version: versionProperty, reason: reasonProperty },
         },
@@ -169,7 +173,15 @@ export function registerSafetyRoutes(app: FastifyInstance, context: ServerContex
       if (existing === undefined || existing.data.participantId !== participantId) {
         throw recordNotFound('serious adverse event', request.params.saeId);
       }
-      const body = request.body;
+      const body: Omit<SaeBody, 'relatedness'> & { relatedness?: SaeBody['relatedness'] } = request.body;
+      // Decided by the caller's role alone: a blinded caller never sees relatedness, so may not change it.
+      if (body.relatedness !== undefined && isBlinded(user, participant.trial.lockedAt !== undefined)) {
+        throw new HttpError(
+          422,
+          'sae_relatedness_blinded',
+          `serious adverse event "${request.params.saeId}" requires no relatedness from a caller blinded to allocation (got ${body.relatedness}: relatedness is assessed by unblinded staff; leave it out and the stored assessment is kept)`,
+        );
+      }
       const record: SeriousAdverseEvent = {
         ...existing.data,
         category: body.category,
@@ -177,7 +189,7 @@ export function registerSafetyRoutes(app: FastifyInstance, context: ServerContex
         reportedDate: body.reported_date ?? existing.data.reportedDate,
         description: body.description,
         seriousness: body.seriousness,
-        relatedness: body.relatedness,
+        relatedness: body.relatedness ?? existing.data.relatedness,
         expectedness: body.expectedness,
         outcome: body.outcome,
       };

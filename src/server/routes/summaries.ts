@@ -490,8 +490,10 @@ export function registerSummaryRoutes(app: FastifyInstance, context: ServerConte
             arm: arm.name,
             ...followUp(group),
             received_intervention: group.filter((records) => records.contacts.length > 0).length,
-            discontinued_intervention: group.filter((records) => records.withdrawal?.scope === 'intervention')
-              .length,
+            discontinued_intervention: group.filter(
+              (records) =>
+                records.interventionWithdrawal !== undefined || records.withdrawal?.scope === 'intervention',
+            ).length,
           };
         });
       }

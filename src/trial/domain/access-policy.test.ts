@@ -28,6 +28,7 @@ const EXPECTED: Readonly<Record<Action, readonly string[]>> = {
   assign_peer_worker: ['before lock', 'no', 'no', 'own sites, before lock', 'no', 'no', 'no'],
   view_contacts: ['yes', 'after lock', 'no', 'own sites', 'own caseload', 'no', 'no'],
   log_contact: ['before lock', 'no', 'no', 'own sites, before lock', 'own caseload, before lock', 'no', 'no'],
+  withdraw_from_intervention: ['before lock', 'no', 'no', 'own sites, before lock', 'no', 'no', 'no'],
   record_follow_up: ['before lock', 'before lock', 'own sites, before lock', 'no', 'no', 'no', 'no'],
   report_sae: [
     'before lock',

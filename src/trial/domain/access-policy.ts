@@ -18,6 +18,7 @@ export const ACTIONS = [
   'assign_peer_worker',
   'view_contacts',
   'log_contact',
+  'withdraw_from_intervention',
   'record_follow_up',
   'report_sae',
   'view_sae',
@@ -54,6 +55,8 @@ export const ACTION_DESCRIPTIONS: Readonly<Record<Action, string>> = {
   assign_peer_worker: 'assign a peer worker to a participant',
   view_contacts: 'see peer worker assignments and contacts (their existence reveals the arm)',
   log_contact: 'log a peer worker contact',
+  withdraw_from_intervention:
+    "record or correct a participant's withdrawal from the intervention only (its existence reveals the arm)",
   record_follow_up: 'record a follow-up interview or a service-use extraction (blinded outcome assessment)',
   report_sae: 'report a serious adverse event',
   view_sae: 'see serious adverse events (relatedness is hidden from blinded users)',
@@ -123,6 +126,7 @@ const WRITES: readonly Action[] = [
   'randomise',
   'assign_peer_worker',
   'log_contact',
+  'withdraw_from_intervention',
   'record_follow_up',
   'report_sae',
   'emergency_unblind',
@@ -146,6 +150,7 @@ const PARTICIPANT_ACTIONS: readonly Action[] = [
   'assign_peer_worker',
   'view_contacts',
   'log_contact',
+  'withdraw_from_intervention',
   'record_follow_up',
   'report_sae',
   'view_sae',
@@ -229,7 +234,8 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
     blindedOpen: true,
     blindedLocked: true,
   },
-  // Learns allocations at their own sites, assigns peer workers, oversees contacts; records no outcomes.
+  // Learns allocations at their own sites, assigns peer workers, oversees contacts and records withdrawals
+  // from the intervention (peer support); records no outcomes.
   pw_coordinator: {
     scope: 'own_sites',
     open: [
@@ -238,6 +244,7 @@ const RULES: Readonly<Record<Role, RoleRule>> = {
       'assign_peer_worker',
       'view_contacts',
       'log_contact',
+      'withdraw_from_intervention',
       'report_sae',
       'view_sae',
       'view_wellbeing_aggregate',

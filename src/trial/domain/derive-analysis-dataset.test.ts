@@ -135,6 +135,18 @@ describe('deriveAnalysisDataset', () => {
     });
   });
 
+  it('an intervention withdrawal in the older format (a withdrawal with scope intervention) derives the same rows', () => {
+    const older = sampleTrial().map((records) => {
+      if (records.interventionWithdrawal === undefined) return records;
+      const { interventionWithdrawal, ...rest } = records;
+      return { ...rest, withdrawal: interventionWithdrawal };
+    });
+    assert.ok(older.some((records) => records.withdrawal?.scope === 'intervention'));
+    assert.deepEqual(derive(older), rows);
+    const without = sampleTrial().map(({ interventionWithdrawal: _dropped, ...rest }) => rest);
+    assert.deepEqual(derive(without), rows);
+  });
+
   it('P006: without a discharge date, no length of stay and no 12-month outcomes', () => {
     assertColumns(rows[5], {
       discharge_date: null,

@@ -59,7 +59,8 @@ const PHASE_ORDER = { before_discharge: 0, after_discharge: 1 } as const;
  * - 4-month interview (the first `interview` visit of the configuration): `followup_4m` = 1 when it was
  *   completed; its scores then come from its responses, else they are missing.
  * - Status: `withdrawn` = 1 for a withdrawal from interviews or from everything (not from the intervention
- *   only); `died_12m` = 1 when death is on or before day F.
+ *   only: `interventionWithdrawal`, or an older store's `withdrawal` with scope `intervention`, which keep
+ *   all data and change no column); `died_12m` = 1 when death is on or before day F.
  * - A withdrawal with `dataUse: 'none'` leaves only the design columns and `withdrawn`.
  *
  * A withdrawal stops records use when its `dataUse` is `collected_only` or `none`.
@@ -313,6 +314,7 @@ function checkOwnership(
     ['randomisation', records.randomisation],
     ['discharge', records.discharge],
     ['withdrawal', records.withdrawal],
+    ['intervention_withdrawal', records.interventionWithdrawal],
     ['death', records.death],
   ];
   const lists: [string, readonly { participantId: string }[]][] = [

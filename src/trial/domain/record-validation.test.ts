@@ -9,6 +9,7 @@ import {
   validateContact,
   validateDeath,
   validateDischarge,
+  validateInterventionWithdrawal,
   validateInterview,
   validateParticipant,
   validatePeerWorkerAssignment,
@@ -23,8 +24,8 @@ import {
 import { sampleTrial } from './trial-records.test-support.ts';
 
 const config = ENRICH_TRIAL_CONFIG;
-const [p1, p2, p3, , p5] = sampleTrial();
-assert.ok(p1 && p2 && p3 && p5);
+const [p1, p2, p3, p4, p5] = sampleTrial();
+assert.ok(p1 && p2 && p3 && p4 && p5);
 
 const SCREENING = {
   screeningId: 'S1',
@@ -335,13 +336,28 @@ const CASES: { name: string; validate: Validator; valid: unknown[]; broken: [unk
   {
     name: 'withdrawal',
     validate: validateWithdrawal,
-    valid: [p3.withdrawal, p5.withdrawal],
+    valid: [p3.withdrawal, p4.withdrawal],
     broken: [
       [
-        { ...p5.withdrawal, dataUse: 'none', reason: '' },
+        { ...p3.withdrawal, scope: 'intervention', reason: '' },
         [
           'withdrawal.reason requires non-empty text (got "")',
-          'withdrawal.dataUse requires collected_and_records when only the intervention is stopped (got none)',
+          'withdrawal.scope requires interviews or all: a withdrawal from the intervention only is an intervention_withdrawal record (got intervention)',
+        ],
+      ],
+    ],
+  },
+  {
+    name: 'intervention_withdrawal',
+    validate: validateInterventionWithdrawal,
+    valid: [p5.interventionWithdrawal],
+    broken: [
+      [
+        { ...p5.interventionWithdrawal, scope: 'all', dataUse: 'none', reason: '' },
+        [
+          'intervention_withdrawal.reason requires non-empty text (got "")',
+          'intervention_withdrawal.scope requires intervention (got all)',
+          'intervention_withdrawal.dataUse requires collected_and_records when only the intervention is stopped (got none)',
         ],
       ],
     ],

@@ -24,6 +24,7 @@ import {
   FIRST_LANGUAGES,
   type FollowUpInterview,
   GENDERS,
+  type InterventionWithdrawalRecord,
   type Participant,
   type PeerWorkerAssignment,
   type RandomisationRecord,
@@ -490,8 +491,8 @@ export function validateSeriousAdverseEvent(input: unknown): SeriousAdverseEvent
 }
 
 /**
- * Validates a withdrawal: scope and data use; withdrawing from the intervention only keeps all data
- * (`collected_and_records`).
+ * Validates a study withdrawal (kind `withdrawal`): from the interviews or from everything, and what data
+ * may be used. A withdrawal from the intervention only is its own record, {@link validateInterventionWithdrawal}.
  * @throws RecordValidationError listing every problem.
  */
 export function validateWithdrawal(input: unknown): WithdrawalRecord {
@@ -501,16 +502,43 @@ export function validateWithdrawal(input: unknown): WithdrawalRecord {
   checker.date('withdrawalDate');
   checker.oneOf('initiatedBy', ['participant', 'clinician', 'investigator'] as const);
   const scope = checker.oneOf('scope', WITHDRAWAL_SCOPES);
+  checker.oneOf('dataUse', WITHDRAWAL_DATA_USE);
+  checker.text('reason', { optional: true });
+  checker.text('recordedBy');
+  if (scope === 'intervention') {
+    checker.inconsistent(
+      'scope',
+      `${kind}.scope requires interviews or all: a withdrawal from the intervention only is an intervention_withdrawal record (got intervention)`,
+    );
+  }
+  return finish(checker);
+}
+
+/**
+ * Validates a withdrawal from the intervention only (kind `intervention_withdrawal`): scope `intervention`,
+ * and all data kept (`collected_and_records`), since the participant stays in follow-up.
+ * @throws RecordValidationError listing every problem.
+ */
+export function validateInterventionWithdrawal(input: unknown): InterventionWithdrawalRecord {
+  const kind = 'intervention_withdrawal';
+  const checker = checkRecord(kind, input);
+  checker.text('participantId');
+  checker.date('withdrawalDate');
+  checker.oneOf('initiatedBy', ['participant', 'clinician', 'investigator'] as const);
+  const scope = checker.oneOf('scope', WITHDRAWAL_SCOPES);
   const dataUse = checker.oneOf('dataUse', WITHDRAWAL_DATA_USE);
   checker.text('reason', { optional: true });
   checker.text('recordedBy');
-  if (scope === 'intervention' && dataUse !== undefined && dataUse !== 'collected_and_records') {
+  if (scope !== undefined && scope !== 'intervention') {
+    checker.inconsistent('scope', `${kind}.scope requires intervention (got ${scope})`);
+  }
+  if (dataUse !== undefined && dataUse !== 'collected_and_records') {
     checker.inconsistent(
       'dataUse',
       `${kind}.dataUse requires collected_and_records when only the intervention is stopped (got ${dataUse})`,
     );
   }
-  return finish(checker);
+  return finish(checker) as InterventionWithdrawalRecord;
 }
 
 /**

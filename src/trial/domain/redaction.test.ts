@@ -52,8 +52,17 @@ describe('redactForUser', () => {
       redactForUser({ role: 'trial_manager' }, 'assignment', records.assignments[0], OPEN),
       undefined,
     );
-    const withdrawal = sampleTrial()[4]?.withdrawal;
+    const withdrawal = sampleTrial()[4]?.interventionWithdrawal;
     assert.equal(withdrawal?.scope, 'intervention');
+    assert.equal(
+      redactForUser({ role: 'researcher' }, 'intervention_withdrawal', withdrawal, OPEN),
+      undefined,
+    );
+    assert.equal(
+      redactForUser({ role: 'pw_coordinator' }, 'intervention_withdrawal', withdrawal, OPEN),
+      withdrawal,
+    );
+    // An older store's withdrawal record with scope intervention is withheld too.
     assert.equal(redactForUser({ role: 'researcher' }, 'withdrawal', withdrawal, OPEN), undefined);
     const full = sampleTrial()[2]?.withdrawal;
     assert.deepEqual(redactForUser({ role: 'researcher' }, 'withdrawal', full, OPEN), full);
@@ -100,6 +109,8 @@ describe('redactParticipantRecords', () => {
           assert.deepEqual(redacted.contacts, []);
           assert.deepEqual(redacted.assignments, []);
           if (records.withdrawal?.scope === 'intervention') assert.equal(redacted.withdrawal, undefined);
+          assert.equal('interventionWithdrawal' in redacted, false, `${role}: no intervention withdrawal`);
+          assert.ok(!JSON.stringify(redacted).includes('"intervention"'), role);
           if (records.withdrawal?.scope === 'all') assert.deepEqual(redacted.withdrawal, records.withdrawal);
           for (const event of redacted.seriousAdverseEvents) assert.equal('relatedness' in event, false);
         }
@@ -180,13 +191,14 @@ describe('redactAuditEntry', () => {
   it('flags what reveals an allocation', () => {
     assert.deepEqual(
       RECORD_KINDS.filter((kind) => revealsAllocation(kind)),
-      ['randomisation', 'assignment', 'contact', 'withdrawal'],
+      ['randomisation', 'assignment', 'contact', 'withdrawal', 'intervention_withdrawal'],
     );
     assert.equal(revealsAllocation('sae', 'relatedness'), true);
     assert.equal(revealsAllocation('sae', 'outcome'), false);
     assert.equal(revealsAllocation('baseline', 'arm'), true);
     assert.equal(revealsAllocation('withdrawal', 'scope', 'all'), false);
     assert.equal(revealsAllocation('withdrawal', null, { scope: 'intervention' }), true);
+    assert.equal(revealsAllocation('intervention_withdrawal', 'withdrawalDate'), true);
   });
 });
 

@@ -3,7 +3,8 @@
  * and statisticians until the lock) never receive an allocation through any path:
  * - the arm (`ALLOCATION_FIELDS`) is removed from randomisation records and from any object they receive;
  * - records whose existence reveals the arm are withheld: peer worker assignments, contacts, and a
- *   withdrawal from the intervention only (only the peer support arm has an intervention to stop);
+ *   withdrawal from the intervention only (kind `intervention_withdrawal`; only the peer support arm has an
+ *   intervention to stop; an older store's `withdrawal` record with scope `intervention` is withheld too);
  * - a serious adverse event loses `relatedness` (related to peer support implies the arm);
  * - audit entries about those withheld records are withheld, and allocation values in any other entry
  *   are blanked;
@@ -35,13 +36,18 @@ export const RECORD_KINDS = [
   'service_use',
   'sae',
   'withdrawal',
+  'intervention_withdrawal',
   'death',
   'unblinding',
 ] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** Record kinds whose mere existence reveals an allocation (only the peer support arm has them). */
-export const ALLOCATION_REVEALING_KINDS: readonly RecordKind[] = ['assignment', 'contact'];
+export const ALLOCATION_REVEALING_KINDS: readonly RecordKind[] = [
+  'assignment',
+  'contact',
+  'intervention_withdrawal',
+];
 
 /** Analysis-dataset columns a blinded export leaves out. */
 export const BLINDED_EXPORT_EXCLUDED_COLUMNS = [
@@ -134,7 +140,7 @@ export function redactParticipantRecords(
   context: RedactionContext,
 ): ParticipantRecords | BlindedParticipantRecords {
   if (!isBlinded(user, context.trialLocked)) return records;
-  const { withdrawal, ...rest } = records;
+  const { withdrawal, interventionWithdrawal: _hidden, ...rest } = records;
   const visibleWithdrawal: WithdrawalRecord | undefined =
     withdrawal === undefined ? undefined : redactForUser(user, 'withdrawal', withdrawal, context);
   const redacted = {

@@ -258,7 +258,7 @@ export function sampleTrial(): ParticipantRecords[] {
           recordsAvailable: false,
         },
       ],
-      withdrawal: {
+      interventionWithdrawal: {
         participantId: 'P005',
         withdrawalDate: '2024-03-01',
         initiatedBy: 'participant',

@@ -427,6 +427,11 @@ export const WITHDRAWAL_SCOPES = ['intervention', 'interviews', 'all'] as const;
  */
 export const WITHDRAWAL_DATA_USE = ['collected_and_records', 'collected_only', 'none'] as const;
 
+/**
+ * A withdrawal. Stored as kind `withdrawal` for a study withdrawal (scope `interviews` or `all`), or as kind
+ * `intervention_withdrawal` (scope `intervention`, see {@link InterventionWithdrawalRecord}): two records, so
+ * that a blinded user's write to the study withdrawal never meets the intervention one.
+ */
 export interface WithdrawalRecord {
   readonly participantId: string;
   readonly withdrawalDate: IsoDate;
@@ -436,6 +441,16 @@ export interface WithdrawalRecord {
   readonly reason?: string;
   readonly recordedBy: string;
 }
+
+/**
+ * A withdrawal from the intervention (peer support) only, kept apart from the study withdrawal: only the
+ * peer support arm has an intervention to stop, so this record reveals the arm (written by
+ * `withdraw_from_intervention`, withheld from blinded users). The participant stays in follow-up.
+ */
+export type InterventionWithdrawalRecord = WithdrawalRecord & {
+  readonly scope: 'intervention';
+  readonly dataUse: 'collected_and_records';
+};
 
 export interface DeathRecord {
   readonly participantId: string;
@@ -465,7 +480,10 @@ export interface ParticipantRecords {
   readonly serviceUseReviews: readonly ServiceUseReview[];
   readonly serviceUseEvents: readonly ServiceUseEvent[];
   readonly seriousAdverseEvents: readonly SeriousAdverseEvent[];
+  /** The study withdrawal (interviews or all; an older store may hold scope `intervention` here too). */
   readonly withdrawal?: WithdrawalRecord;
+  /** A withdrawal from the intervention only (its own record; allocation-revealing). */
+  readonly interventionWithdrawal?: InterventionWithdrawalRecord;
   readonly death?: DeathRecord;
 }
 

@@ -4,7 +4,12 @@ import { Field } from '../components/fields.tsx';
 import { ErrorNotice, Loading, Notice } from '../components/notice.tsx';
 import { useApi } from '../components/use-api.ts';
 import { formatDate, humanise } from '../labels.ts';
-import { EMERGENCY_UNBLIND_ROLES, roleIn, WRITE_PARTICIPANT_ROLES } from '../permissions.ts';
+import {
+  EMERGENCY_UNBLIND_ROLES,
+  roleIn,
+  WITHDRAW_FROM_INTERVENTION_ROLES,
+  WRITE_PARTICIPANT_ROLES,
+} from '../permissions.ts';
 import { Link } from '../router.tsx';
 import { useTrial } from '../trial-context.tsx';
 import { Facts, Page, Panel } from './page.tsx';
@@ -149,6 +154,13 @@ export function ParticipantScreen(props: { user: SessionUser; id: string }) {
         <ParticipantWorkflow
           participant={data}
           canWrite={trial.locked_at === null && roleIn(WRITE_PARTICIPANT_ROLES, props.user.role)}
+          interventionWithdrawal={
+            roleIn(WITHDRAW_FROM_INTERVENTION_ROLES, props.user.role)
+              ? trial.locked_at === null
+                ? 'write'
+                : 'read'
+              : 'hidden'
+          }
         />
       ) : null}
       {data.status === 'randomised' &&

@@ -267,7 +267,12 @@ function versionFact(record: Versioned): [string, string] {
 }
 
 /** The research workflow of one randomised participant, panel by panel. */
-export function ParticipantWorkflow(props: { participant: Participant; canWrite: boolean }) {
+export function ParticipantWorkflow(props: {
+  participant: Participant;
+  canWrite: boolean;
+  /** The withdrawal from the intervention only: hidden from roles blind to allocation. */
+  interventionWithdrawal: 'hidden' | 'read' | 'write';
+}) {
   const { trial } = useTrial();
   const instruments = useApi<InstrumentSet>(`/api/trials/${trial.id}/instruments`);
   if (instruments.error !== undefined)
@@ -295,6 +300,12 @@ export function ParticipantWorkflow(props: { participant: Participant; canWrite:
       )}
       <SaePanel participant={props.participant} canWrite={props.canWrite} />
       <WithdrawalPanel participant={props.participant} canWrite={props.canWrite} />
+      {props.interventionWithdrawal === 'hidden' ? null : (
+        <InterventionWithdrawalPanel
+          participant={props.participant}
+          canWrite={props.interventionWithdrawal === 'write'}
+        />
+      )}
       <DeathPanel participant={props.participant} canWrite={props.canWrite} />
     </>
   );
@@ -1229,8 +1240,8 @@ interface WithdrawalRecord extends Versioned {
 
 function WithdrawalPanel(props: { participant: Participant; canWrite: boolean }) {
   const p = props.participant;
-  // The GET answers {withdrawal: null} when none is recorded (or, for a blinded caller, when only the
-  // intervention was stopped: that would reveal the arm).
+  // The study withdrawal (interviews or everything); the GET answers {withdrawal: null} when none is
+  // recorded. A withdrawal from the intervention only is a separate record (InterventionWithdrawalPanel).
   const record = useApi<{ withdrawal: WithdrawalRecord | null }>(`/api/participants/${p.id}/withdrawal`);
   const stored = record.data === undefined ? undefined : record.data.withdrawal;
   const form = useEntryOrCorrection(`withdrawal.${p.id}`, {
@@ -1373,6 +1384,145 @@ function WithdrawalPanel(props: { participant: Participant; canWrite: boolean })
           />
           <FormActions busy={submit.busy} correction={form} onCancel={() => setOpen(false)}>
             Record withdrawal
+          </FormActions>
+        </form>
+      ) : null}
+    </Panel>
+  );
+}
+
+/**
+ * A withdrawal from the intervention (peer support) only: its own record, shown and written only for roles
+ * that know the allocation (its existence reveals the arm). The participant stays in follow-up.
+ */
+function InterventionWithdrawalPanel(props: { participant: Participant; canWrite: boolean }) {
+  const p = props.participant;
+  const path = `/api/participants/${p.id}/intervention-withdrawal`;
+  const record = useApi<{ intervention_withdrawal: WithdrawalRecord | null }>(path);
+  const stored = record.data === undefined ? undefined : record.data.intervention_withdrawal;
+  const form = useEntryOrCorrection(`intervention-withdrawal.${p.id}`, {
+    withdrawal_date: '',
+    initiated_by: '',
+    withdrawal_reason: '',
+  });
+  const values = form.values;
+  const [open, setOpen] = useState(false);
+  const [tried, setTried] = useState(false);
+  const submit = useSubmit(() => {
+    form.done();
+    setOpen(false);
+    setTried(false);
+    record.reload();
+  });
+  const errors: Record<string, string | undefined> = {
+    withdrawal_date: dateError(values.withdrawal_date, 'withdrawal date'),
+    initiated_by: values.initiated_by === '' ? 'Choose who' : undefined,
+  };
+  const shown = (key: string) => (tried ? errors[key] : undefined);
+  const reload = () => {
+    form.stop();
+    submit.reset();
+    setOpen(false);
+    record.reload();
+  };
+  const formShown =
+    props.canWrite &&
+    stored !== undefined &&
+    ((stored === null && open) || (stored !== null && form.correcting));
+  return (
+    <Panel title="Withdrawal from the intervention" id="intervention-withdrawal">
+      {record.error !== undefined ? <ErrorNotice error={record.error} /> : null}
+      <SavedNotice result={submit.result} what="withdrawal from the intervention" />
+      {stored === null || stored === undefined ? null : (
+        <>
+          <Facts
+            items={[
+              ['Stopped peer support', formatDate(stored.withdrawal_date)],
+              ['Initiated by', humanise(stored.initiated_by)],
+              ...(stored.withdrawal_reason === null
+                ? []
+                : ([['Reason given', stored.withdrawal_reason]] as [string, string][])),
+              versionFact(stored),
+            ]}
+          />
+          <CorrectButton
+            shown={props.canWrite && !form.correcting}
+            onClick={() => {
+              submit.reset();
+              setTried(false);
+              form.start(stored.version, {
+                withdrawal_date: stored.withdrawal_date,
+                initiated_by: stored.initiated_by,
+                withdrawal_reason: stored.withdrawal_reason ?? '',
+              });
+            }}
+          />
+        </>
+      )}
+      {stored === null && props.canWrite && !open ? (
+        <button type="button" className="button" onClick={() => setOpen(true)}>
+          Record a withdrawal from the intervention
+        </button>
+      ) : null}
+      {stored === null && !props.canWrite ? (
+        <p className="muted">No withdrawal from the intervention recorded.</p>
+      ) : null}
+      {formShown ? (
+        <form
+          noValidate
+          aria-label={
+            form.correcting
+              ? 'Correct the withdrawal from the intervention'
+              : 'Record a withdrawal from the intervention'
+          }
+          onSubmit={(event) => {
+            event.preventDefault();
+            setTried(true);
+            if (
+              Object.values(errors).some((message) => message !== undefined) ||
+              form.reasonError !== undefined
+            )
+              return;
+            void submit.run(
+              () =>
+                api('PUT', path, {
+                  withdrawal_date: values.withdrawal_date,
+                  initiated_by: values.initiated_by,
+                  ...(values.withdrawal_reason.trim() === ''
+                    ? {}
+                    : { withdrawal_reason: values.withdrawal_reason.trim() }),
+                  ...form.versioned(),
+                }),
+              form.correcting,
+            );
+          }}
+        >
+          <Refusal error={submit.error} onReload={reload} />
+          <CorrectionReason correction={form} tried={tried} />
+          <p className="muted">
+            The participant stops peer support and stays in follow-up; all their data may still be used.
+          </p>
+          <TextField
+            label="Date peer support stopped"
+            type="date"
+            value={values.withdrawal_date}
+            onChange={(withdrawal_date) => form.update({ withdrawal_date })}
+            error={shown('withdrawal_date')}
+          />
+          <SelectField
+            label="Initiated by"
+            value={values.initiated_by}
+            onChange={(initiated_by) => form.update({ initiated_by })}
+            options={WITHDRAWAL_INITIATORS}
+            error={shown('initiated_by')}
+          />
+          <TextField
+            label="Reason given (optional)"
+            value={values.withdrawal_reason}
+            onChange={(withdrawal_reason) => form.update({ withdrawal_reason })}
+          />
+          <FormActions busy={submit.busy} correction={form} onCancel={() => setOpen(false)}>
+            Record withdrawal from the intervention
           </FormActions>
         </form>
       ) : null}
