@@ -77,6 +77,16 @@ export const SERVER_ERROR_CODES = [
   },
   { code: 'participant_ineligible', status: 422, when: 'a participant who fails an eligibility rule' },
   { code: 'unprocessable', status: 422, when: 'a well-formed request the trial rules refuse' },
+  {
+    code: 'withdrawal_scope_intervention',
+    status: 422,
+    when: 'a study withdrawal with scope intervention (that is its own record: .../intervention-withdrawal)',
+  },
+  {
+    code: 'sae_relatedness_blinded',
+    status: 422,
+    when: 'an SAE follow-up that sends relatedness from a caller blinded to allocation',
+  },
   { code: 'login_rate_limited', status: 429, when: 'too many failed logins for the account or the address' },
   {
     code: 'internal_error',

@@ -1102,11 +1102,19 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
       const rows = await select.execute();
       const trials = await db.selectFrom('trials').select(['trial_id', 'locked_at']).execute();
       const locked = new Map(trials.map((row) => [row.trial_id, row.locked_at !== null]));
+      const olderInterventionWithdrawal = olderInterventionWithdrawalEntries(rows);
       const entries: AuditEntry[] = [];
       for (const row of rows) {
-        const visible = redactAuditEntry(query.viewer, row, {
-          trialLocked: row.trial_id !== null && locked.get(row.trial_id) === true,
-        });
+        const context = { trialLocked: row.trial_id !== null && locked.get(row.trial_id) === true };
+        // An entry about a withdrawal from the intervention written before migration 0005 (entity
+        // `withdrawal`) is judged as the `intervention_withdrawal` record it was.
+        const judged = olderInterventionWithdrawal.has(Number(row.seq))
+          ? { ...row, entity: 'intervention_withdrawal' }
+          : row;
+        const visible =
+          redactAuditEntry(query.viewer, judged, context) === undefined
+            ? undefined
+            : redactAuditEntry(query.viewer, row, context);
         if (visible === undefined) continue;
         const redacted =
           visible.old_value !== row.old_value ||
@@ -1142,4 +1150,50 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
     },
   };
   return store;
+}
+
+/**
+ * The audit entries (by `seq`) about a withdrawal from the intervention stored before migration 0005 moved
+ * it to its own kind: entity `withdrawal` while the record's scope was `intervention`. One write's entries
+ * share their time, so a write that set the scope counts as of that scope for all its fields (a create lists
+ * `dataUse` and `initiatedBy` before `scope`).
+ */
+function olderInterventionWithdrawalEntries(
+  rows: readonly {
+    seq: number | string | bigint;
+    at: string;
+    trial_id: string | null;
+    entity: string;
+    record_id: string | null;
+    field: string | null;
+    new_value: string | null;
+  }[],
+): Set<number> {
+  const withdrawals = rows.filter((row) => row.entity === 'withdrawal');
+  const writeKey = (row: (typeof withdrawals)[number]) =>
+    `${row.trial_id}\u0000${row.record_id}\u0000${row.at}`;
+  const scopeOfWrite = new Map<string, string | null>();
+  for (const row of withdrawals) {
+    if (row.field === 'scope') scopeOfWrite.set(writeKey(row), row.new_value);
+    if (row.field === null && row.new_value !== null) {
+      try {
+        const scope = (JSON.parse(row.new_value) as { scope?: unknown } | null)?.scope;
+        if (typeof scope === 'string') scopeOfWrite.set(writeKey(row), JSON.stringify(scope));
+      } catch {
+        // not a record: no scope
+      }
+    }
+  }
+  const scopeOfRecord = new Map<string, string | null>();
+  const older = new Set<number>();
+  for (const row of withdrawals) {
+    const record = `${row.trial_id}\u0000${row.record_id}`;
+    const key = writeKey(row);
+    const scope = scopeOfWrite.has(key)
+      ? (scopeOfWrite.get(key) ?? null)
+      : (scopeOfRecord.get(record) ?? null);
+    scopeOfRecord.set(record, scope);
+    if (scope?.includes('"intervention"')) older.add(Number(row.seq));
+  }
+  return older;
 }

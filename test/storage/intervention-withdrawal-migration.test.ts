@@ -48,6 +48,43 @@ async function olderFormat(target: DatabaseTarget, participantId: string): Promi
         updated_by: 'coordinator-1',
       })
       .execute();
+    // Its audit entries as the older release wrote them (entity `withdrawal`, one entry per field of the
+    // create, the scope among them; then a correction of the date alone). The chain is not checked here.
+    const last = await raw.selectFrom('audit_log').select('seq').orderBy('seq', 'desc').executeTakeFirst();
+    let seq = Number(last?.seq ?? 0);
+    const entry = (when: string, action: string, field: string, oldValue: unknown, newValue: unknown) => ({
+      seq: ++seq,
+      at: when,
+      actor_id: 'coordinator-1',
+      trial_id: 't1',
+      action,
+      entity: 'withdrawal',
+      record_id: participantId,
+      field,
+      old_value: oldValue === undefined ? null : JSON.stringify(oldValue),
+      new_value: JSON.stringify(newValue),
+      reason: action === 'update' ? 'date on the letter' : null,
+      reveals_allocation: field === 'scope' ? 1 : 0,
+      prev_hash: 'older',
+      hash: `older-${seq}`,
+    });
+    await raw
+      .insertInto('audit_log')
+      .values([
+        entry(at, 'create', 'dataUse', undefined, 'collected_and_records'),
+        entry(at, 'create', 'initiatedBy', undefined, 'participant'),
+        entry(at, 'create', 'participantId', undefined, participantId),
+        entry(at, 'create', 'recordedBy', undefined, 'coordinator-1'),
+        entry(at, 'create', 'scope', undefined, 'intervention'),
+        entry(at, 'create', 'withdrawalDate', undefined, '2024-03-31'),
+        entry('2024-04-03T00:00:00.000Z', 'update', 'withdrawalDate', '2024-03-31', '2024-04-01'),
+      ])
+      .execute();
+    await raw
+      .updateTable('audit_head')
+      .set({ seq, hash: `older-${seq}` })
+      .where('id', '=', 1)
+      .execute();
     const removed = await raw
       .deleteFrom('kysely_migration')
       .where('name', '=', '0005_intervention_withdrawal')
@@ -127,6 +164,36 @@ function defineMigrationTest(dialect: string, fresh: FreshDatabase): void {
         );
         assert.equal(first.version, 1);
         assert.equal((await migrated.findRecord('t1', 'intervention_withdrawal', older))?.version, 2);
+        // The audit: a blinded viewer sees the new study withdrawal of this participant, and none of the older
+        // entries about the withdrawal from the intervention (not even the date correction); an
+        // administrator sees them all.
+        const aboutOlder = (entries: Awaited<ReturnType<typeof migrated.listAudit>>) =>
+          entries
+            .filter((entry) => entry.entity === 'withdrawal' && entry.recordId === older)
+            .map((entry) => [entry.action, entry.field, entry.newValue]);
+        const blinded = aboutOlder(
+          await migrated.listAudit({ trialId: 't1', viewer: { role: 'trial_manager' } }),
+        );
+        // (a withdrawal's scope value is blanked for blinded viewers whatever it is)
+        assert.deepEqual(
+          blinded.map(([, field, value]) => [field, value]),
+          [
+            ['dataUse', 'collected_and_records'],
+            ['initiatedBy', 'participant'],
+            ['participantId', older],
+            ['recordedBy', 'researcher-1'],
+            ['scope', null],
+            ['withdrawalDate', '2024-06-01'],
+          ],
+        );
+        assert.ok(
+          !blinded.some(
+            ([, , value]) => value === 'intervention' || value === '2024-04-01' || value === '2024-03-31',
+          ),
+        );
+        assert.ok(!blinded.some(([, , value]) => value === 'coordinator-1'));
+        const everything = aboutOlder(await migrated.listAudit({ trialId: 't1', viewer: { role: 'admin' } }));
+        assert.equal(everything.length, blinded.length + 7);
         // The store refuses scope intervention on the study withdrawal kind, and any other on the new kind.
         await assert.rejects(
           migrated.saveRecord(
