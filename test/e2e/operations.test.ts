@@ -426,6 +426,66 @@ describe('participant workflows in the browser: corrections, unblinding, death, 
     );
   });
 
+  it('coordinator records a withdrawal from the intervention; the researcher never sees it and records a study withdrawal', async () => {
+    const coordinatorPage = await open();
+    await signIn(coordinatorPage, server.url, 'coordinator');
+    const subject = await subjectWith(
+      coordinatorPage,
+      (id) => `/api/participants/${id}`,
+      200,
+      (body) => (body as { arm?: string }).arm === 'peer_support',
+    );
+    const path = `/api/participants/${subject.id}/intervention-withdrawal`;
+    const none = await apiGet<{ intervention_withdrawal: unknown }>(coordinatorPage, path);
+    assert.deepEqual(none.body, { intervention_withdrawal: null });
+    await coordinatorPage.goto(`${server.url}/participants/${subject.id}`);
+    const panel = coordinatorPage.locator('#intervention-withdrawal');
+    await panel.getByRole('button', { name: 'Record a withdrawal from the intervention' }).click();
+    const form = panel.getByRole('form', { name: 'Record a withdrawal from the intervention' });
+    await form.getByLabel('Date peer support stopped').fill(daysAgo(5));
+    await form.getByLabel('Initiated by').selectOption('participant');
+    await form.getByRole('button', { name: 'Record withdrawal from the intervention' }).click();
+    await panel
+      .getByRole('status')
+      .filter({ hasText: 'Withdrawal from the intervention saved (version 1)' })
+      .waitFor();
+    await versionShown(panel, 1);
+    assert.equal(
+      await coordinatorPage
+        .locator('#withdrawal')
+        .getByRole('button', { name: 'Record a withdrawal' })
+        .count(),
+      0,
+      'the coordinator records no study withdrawal',
+    );
+
+    const researcherPage = await open();
+    await signIn(researcherPage, server.url, 'researcher');
+    await researcherPage.goto(`${server.url}/participants/${subject.id}`);
+    const study = researcherPage.locator('#withdrawal');
+    await study.getByRole('button', { name: 'Record a withdrawal' }).click();
+    const studyForm = study.getByRole('form', { name: 'Record a withdrawal' });
+    assert.equal(await studyForm.getByRole('radio', { name: /intervention/i }).count(), 0);
+    assert.equal(await researcherPage.locator('#intervention-withdrawal').count(), 0);
+    assert.equal(await researcherPage.getByText(/from the intervention/i).count(), 0);
+    await studyForm.getByLabel('Withdrawal date').fill(daysAgo(2));
+    await studyForm.getByLabel('Initiated by').selectOption('participant');
+    await studyForm.getByRole('radio', { name: 'From follow-up interviews' }).check();
+    await studyForm.getByRole('radio', { name: 'Data collected so far and records may be used' }).check();
+    await studyForm.getByRole('button', { name: 'Record withdrawal' }).click();
+    await study.getByRole('status').filter({ hasText: 'Withdrawal saved (version 1)' }).waitFor();
+    const hidden = await apiGet<unknown>(researcherPage, path);
+    assert.equal(hidden.status, 403);
+    const kept = await apiGet<{ intervention_withdrawal: { version: number; scope: string } }>(
+      coordinatorPage,
+      path,
+    );
+    assert.deepEqual(
+      [kept.body.intervention_withdrawal.version, kept.body.intervention_withdrawal.scope],
+      [1, 'intervention'],
+    );
+  });
+
   it('researcher corrects a 4-month interview recorded as not completed (why not, with a reason)', async () => {
     interface Interviews {
       interviews: { visit_id: string; status: string; not_completed_reason?: string; version: number }[];
