@@ -3,6 +3,19 @@ import { createHash } from 'node:crypto';
 /** The `prev_hash` of the first entry: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** One audit entry as a write appends it, before the store numbers and chains it. */
+export interface PendingAuditEntry {
+  readonly trialId: string | null;
+  readonly action: string;
+  readonly entity: string;
+  readonly recordId: string | null;
+  readonly field: string | null;
+  readonly oldValue: unknown;
+  readonly newValue: unknown;
+  readonly reason: string | null;
+  readonly revealsAllocation?: boolean;
+}
+
 /** One stored audit entry, as in the `audit_log` table. */
 export interface StoredAuditEntry {
   readonly seq: number;

@@ -16,6 +16,7 @@ import {
   randomisationConfigOf,
   revealsAllocation,
 } from '../trial/index.ts';
+import type { PendingAuditEntry } from './audit-chain.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { StorageError } from './errors.ts';
 import type { Settled } from './group-commit.ts';
@@ -27,17 +28,7 @@ type Db = Kysely<DatabaseSchema>;
 export interface BatchWriteContext {
   readonly db: Db;
   readonly at: string;
-  audit(entry: {
-    readonly trialId: string | null;
-    readonly action: string;
-    readonly entity: string;
-    readonly recordId: string | null;
-    readonly field: string | null;
-    readonly oldValue: unknown;
-    readonly newValue: unknown;
-    readonly reason: string | null;
-    readonly revealsAllocation?: boolean;
-  }): Promise<void>;
+  audit(entry: PendingAuditEntry): Promise<void>;
   /** The same transaction with another actor on its audit entries. */
   as(actor: StoreActor): BatchWriteContext;
 }

@@ -50,7 +50,12 @@ import {
   validateWellbeingResponse,
   validateWithdrawal,
 } from '../trial/index.ts';
-import { auditEntryHash, type StoredAuditEntry, verifyAuditEntries } from './audit-chain.ts';
+import {
+  auditEntryHash,
+  type PendingAuditEntry,
+  type StoredAuditEntry,
+  verifyAuditEntries,
+} from './audit-chain.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { OpenDatabase } from './database.ts';
 import { StorageError } from './errors.ts';
@@ -68,19 +73,6 @@ export interface TrialStoreOptions {
   readonly now: () => Date;
   /** The random source for allocation: `createSecureRandom()` in production, a seeded one in tests. */
   readonly random: RandomSource;
-}
-
-/** One audit entry before it is numbered and chained. */
-interface PendingAuditEntry {
-  readonly trialId: string | null;
-  readonly action: string;
-  readonly entity: string;
-  readonly recordId: string | null;
-  readonly field: string | null;
-  readonly oldValue: unknown;
-  readonly newValue: unknown;
-  readonly reason: string | null;
-  readonly revealsAllocation?: boolean;
 }
 
 /** The context of one write transaction: its connection, time, actor and audit appender. */

@@ -7,19 +7,11 @@ import { parseCsv } from '../../table/index.ts';
 import { DatasetError, readAnalysisDataset, readSaeDataset } from '../../trial/index.ts';
 import { API_VERSION } from '../app.ts';
 import { requireUser, type ServerContext } from '../context.ts';
+import { notAnalysablePage } from '../not-analysable-page.ts';
 import { trialParams } from '../schemas.ts';
 import { WELLBEING_MEASURES, wellbeingCohortScores, wellbeingNormsOf } from './wellbeing.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-const escapeHtml = (text: string) =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
-
-/** The page a browser tab shows when the dataset cannot be analysed yet (e.g. no 12-month outcome). */
-function notAnalysablePage(error: DatasetError): string {
-  const items = error.problems.map((problem) => `<li>${escapeHtml(problem.message)}</li>`).join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Analysis report not available</title></head><body><h1>The analysis report cannot be made from this dataset yet</h1><p>The pre-specified analyses refused the exported dataset (error ${escapeHtml(error.code)}):</p><ul>${items}</ul></body></html>`;
-}
 
 /**
  * GET /api/trials/:trialId/analysis-report.html (unblinded export: statistician and trial manager after the
@@ -88,7 +80,13 @@ export function registerAnalysisReportRoutes(app: FastifyInstance, context: Serv
         return reply
           .status(422)
           .header('content-type', 'text/html; charset=utf-8')
-          .send(notAnalysablePage(error));
+          .send(
+            notAnalysablePage(error, {
+              report: 'Analysis report',
+              heading: 'The analysis report cannot be made from this dataset yet',
+              refusedBy: 'The pre-specified analyses refused the exported dataset',
+            }),
+          );
       }
       const trial = await store.getTrial(trialId);
       const html = renderTrialReport(analysis, {

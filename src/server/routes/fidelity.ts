@@ -23,6 +23,7 @@ import { authorize, trialResource } from '../access.ts';
 import { API_VERSION } from '../app.ts';
 import { requireUser, type ServerContext } from '../context.ts';
 import { HttpError, type RequestIssue } from '../errors.ts';
+import { notAnalysablePage } from '../not-analysable-page.ts';
 import { ID_PATTERN, reasonProperty } from '../schemas.ts';
 import { actorOf, recordBody, saveVersioned, versionProperty } from '../workflow.ts';
 
@@ -800,18 +801,15 @@ export function registerFidelityRoutes(app: FastifyInstance, context: ServerCont
         return reply
           .status(422)
           .header('content-type', 'text/html; charset=utf-8')
-          .send(notAnalysablePage(error));
+          .send(
+            notAnalysablePage(error, {
+              report: 'Fidelity report',
+              heading: 'The fidelity report cannot be made from these ratings yet',
+              refusedBy: 'The fidelity analysis refused the ratings',
+            }),
+          );
       }
       return reply.header('content-type', 'text/html; charset=utf-8').send(html);
     },
   );
-}
-
-const escapeHtml = (text: string) =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
-
-/** The page a browser tab shows when the ratings cannot be analysed yet (e.g. no rating). */
-function notAnalysablePage(error: DatasetError): string {
-  const items = error.problems.map((problem) => `<li>${escapeHtml(problem.message)}</li>`).join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fidelity report not available</title></head><body><h1>The fidelity report cannot be made from these ratings yet</h1><p>The fidelity analysis refused the ratings (error ${escapeHtml(error.code)}):</p><ul>${items}</ul></body></html>`;
 }
