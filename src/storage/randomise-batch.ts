@@ -21,6 +21,7 @@ import { canonicalJson } from './canonical-json.ts';
 import { StorageError } from './errors.ts';
 import type { Settled } from './group-commit.ts';
 import type { DatabaseSchema, RecordsTable, TrialsTable } from './schema.ts';
+import { requireTrialRow, requireUnlockedTrialRow } from './trial-guards.ts';
 
 type Db = Kysely<DatabaseSchema>;
 
@@ -199,16 +200,8 @@ export async function randomiseBatch(
     const refuse = (message: string): never => {
       throw new StorageError('store_randomisation_refused', message);
     };
-    const trial = typeof trialId === 'string' ? trials.get(trialId) : undefined;
-    if (trial === undefined) {
-      throw new StorageError('store_not_found', `trial "${trialId}" requires an existing trial (got none)`);
-    }
-    if (trial.row.locked_at !== null) {
-      throw new StorageError(
-        'store_trial_locked',
-        `trial "${trialId}" is locked (database lock at ${trial.row.locked_at} by ${trial.row.locked_by}): no change is accepted`,
-      );
-    }
+    const trial = requireTrialRow(trialId, typeof trialId === 'string' ? trials.get(trialId) : undefined);
+    requireUnlockedTrialRow(trialId, trial.row);
     const { config } = trial;
     const screeningRow = screenings.get(key(trialId, screeningId));
     if (screeningRow === undefined) {

@@ -21,6 +21,7 @@ import {
 import { canonicalJson } from './canonical-json.ts';
 import { StorageError } from './errors.ts';
 import type { DatabaseSchema } from './schema.ts';
+import { requireUnlockedTrialRow } from './trial-guards.ts';
 
 type Db = Kysely<DatabaseSchema>;
 
@@ -117,23 +118,10 @@ export function createServerTables(context: ServerTablesContext) {
       }
       checkEmployerType(site.employerType);
       return write(change.actor, async (tx) => {
-        const trial = await tx.db
-          .selectFrom('trials')
-          .selectAll()
-          .where('trial_id', '=', trialId)
-          .executeTakeFirst();
-        if (trial === undefined) {
-          throw new StorageError(
-            'store_not_found',
-            `trial "${trialId}" requires an existing trial (got none)`,
-          );
-        }
-        if (trial.locked_at !== null) {
-          throw new StorageError(
-            'store_trial_locked',
-            `trial "${trialId}" is locked (database lock at ${trial.locked_at} by ${trial.locked_by}): no change is accepted`,
-          );
-        }
+        const trial = requireUnlockedTrialRow(
+          trialId,
+          await tx.db.selectFrom('trials').selectAll().where('trial_id', '=', trialId).executeTakeFirst(),
+        );
         const taken = await tx.db
           .selectFrom('sites')
           .select('site_id')
@@ -231,23 +219,14 @@ export function createServerTables(context: ServerTablesContext) {
         );
       }
       return write(change.actor, async (tx) => {
-        const trial = await tx.db
-          .selectFrom('trials')
-          .select(['locked_at', 'locked_by'])
-          .where('trial_id', '=', trialId)
-          .executeTakeFirst();
-        if (trial === undefined) {
-          throw new StorageError(
-            'store_not_found',
-            `trial "${trialId}" requires an existing trial (got none)`,
-          );
-        }
-        if (trial.locked_at !== null) {
-          throw new StorageError(
-            'store_trial_locked',
-            `trial "${trialId}" is locked (database lock at ${trial.locked_at} by ${trial.locked_by}): no change is accepted`,
-          );
-        }
+        requireUnlockedTrialRow(
+          trialId,
+          await tx.db
+            .selectFrom('trials')
+            .select(['locked_at', 'locked_by'])
+            .where('trial_id', '=', trialId)
+            .executeTakeFirst(),
+        );
         const row = await tx.db
           .selectFrom('sites')
           .selectAll()

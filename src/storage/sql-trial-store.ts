@@ -64,6 +64,7 @@ import { hashPassword, verifyPassword } from './password.ts';
 import { parseConfig, type RandomiseJob, randomiseBatch } from './randomise-batch.ts';
 import type { DatabaseSchema, RecordsTable, TrialsTable } from './schema.ts';
 import { createServerTables } from './server-tables.ts';
+import { requireTrialRow, requireUnlockedTrialRow } from './trial-guards.ts';
 
 type Db = Kysely<DatabaseSchema>;
 
@@ -390,21 +391,11 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
       .selectAll()
       .where('trial_id', '=', trialId)
       .executeTakeFirst();
-    if (row === undefined) {
-      throw new StorageError('store_not_found', `trial "${trialId}" requires an existing trial (got none)`);
-    }
-    return row;
+    return requireTrialRow(trialId, row);
   }
 
   async function unlockedTrial(source: Db, trialId: string): Promise<TrialsTable> {
-    const row = await trialRow(source, trialId);
-    if (row.locked_at !== null) {
-      throw new StorageError(
-        'store_trial_locked',
-        `trial "${trialId}" is locked (database lock at ${row.locked_at} by ${row.locked_by}): no change is accepted`,
-      );
-    }
-    return row;
+    return requireUnlockedTrialRow(trialId, await trialRow(source, trialId));
   }
 
   async function requireParticipant(source: Db, trialId: string, participantId: string): Promise<void> {
