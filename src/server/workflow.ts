@@ -8,6 +8,7 @@ import {
   can,
   type ParticipantRecords,
   type ParticipantResource,
+  type RecordGuard,
   type ScreeningLogEntry,
   type StoredRecord,
   type StoredRecordKind,
@@ -113,7 +114,8 @@ export function requireRandomised(participant: LoadedParticipant, what: string):
 /**
  * Saves one record with optimistic concurrency: `version` absent = first entry (the record must not exist:
  * expected version 0), else the version read. A change after first entry requires `reason` (the store
- * refuses without: 422 `store_reason_required`); a stale version gets 409 `store_version_conflict`.
+ * refuses without: 422 `store_reason_required`); a stale version gets 409 `store_version_conflict`. `guard`:
+ * a check on another record made inside the store's transaction ({@link ChangeContext.guard}).
  */
 export function saveVersioned<K extends StoredRecordKind>(
   store: TrialStore,
@@ -122,11 +124,13 @@ export function saveVersioned<K extends StoredRecordKind>(
   record: StoredRecordTypes[K],
   user: User,
   body: { version?: number; reason?: string },
+  guard?: RecordGuard,
 ): Promise<StoredRecord<K>> {
   return store.saveRecord(trial.trialId, kind, record, {
     actor: actorOf(user),
     expectedVersion: body.version ?? 0,
     ...(body.reason === undefined ? {} : { reason: body.reason }),
+    ...(guard === undefined ? {} : { guard }),
   });
 }
 

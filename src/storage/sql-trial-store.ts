@@ -511,6 +511,10 @@ export function createSqlTrialStore(database: OpenDatabase, options: TrialStoreO
   ): Promise<StoredRecord<K>> {
     const { recordId, participantId } = recordKey(kind, record);
     const trial = await unlockedTrial(context.db, trialId);
+    if (change.guard !== undefined) {
+      const guarded = await findRecordRow(context.db, trialId, change.guard.kind, change.guard.recordId);
+      change.guard.check(guarded === undefined ? undefined : toStoredRecord(guarded));
+    }
     if (participantId !== null) await requireParticipant(context.db, trialId, participantId);
     const discharge =
       kind === 'contact' && participantId !== null

@@ -124,6 +124,20 @@ export interface ChangeContext {
    * and the stored version differs, the write is refused with StorageError `store_version_conflict`.
    */
   readonly expectedVersion?: number;
+  /**
+   * A condition on another record of the trial, checked inside the write's transaction, after every earlier
+   * write has committed: `check` throws to refuse the write, which then changes nothing. Used where a check
+   * made before the write could be overtaken by a concurrent one (a questionnaire against the closing of its
+   * collection).
+   */
+  readonly guard?: RecordGuard;
+}
+
+/** See {@link ChangeContext.guard}: the record to read (undefined when absent) and the check on it. */
+export interface RecordGuard {
+  readonly kind: StoredRecordKind;
+  readonly recordId: string;
+  check(record: StoredRecord | undefined): void;
 }
 
 /** A randomisation request: the screened person and the stratum values the randomiser confirms. */

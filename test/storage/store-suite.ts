@@ -267,6 +267,41 @@ export function defineStoreSuite(dialect: 'sqlite' | 'postgres', fresh: FreshDat
       }
     });
 
+    it('checks a guard record inside the write transaction: a throwing check refuses the write', async () => {
+      const store = await openStore(await fresh());
+      try {
+        await store.createTrial('t1', TEST_CONFIG, { actor: ADMIN });
+        const seen: (number | undefined)[] = [];
+        class Refused extends Error {}
+        const guard = {
+          kind: 'screening' as const,
+          recordId: 'S1',
+          check(record: { version: number } | undefined) {
+            seen.push(record?.version);
+            if (record !== undefined) throw new Refused('S1 exists');
+          },
+        };
+        // The guard record is absent: the check sees undefined and the write goes ahead.
+        const saved = await store.saveRecord('t1', 'screening', screening('t1', 'S2'), {
+          actor: RESEARCHER,
+          guard,
+        });
+        assert.equal(saved.version, 1);
+        // Written by an earlier, committed transaction: the check sees it, throws, and nothing is written.
+        await store.saveRecord('t1', 'screening', screening('t1', 'S1'), { actor: RESEARCHER });
+        await assert.rejects(
+          store.saveRecord('t1', 'screening', screening('t1', 'S3'), { actor: RESEARCHER, guard }),
+          Refused,
+        );
+        assert.deepEqual(seen, [undefined, 1]);
+        assert.equal(await store.findRecord('t1', 'screening', 'S3'), undefined);
+        const audit = await store.listAudit({ trialId: 't1', viewer: ADMIN });
+        assert.ok(!audit.some((entry) => entry.recordId === 'S3'), 'a refused write leaves no audit entry');
+      } finally {
+        await store.close();
+      }
+    });
+
     it('rejects invalid records and changes nothing', async () => {
       const store = await openStore(await fresh());
       try {

@@ -11,6 +11,7 @@ import {
   can,
   type InstrumentDefinition,
   InstrumentResponseError,
+  type RecordGuard,
   type StoredRecord,
   scoreInstrument,
   type Trial,
@@ -309,14 +310,23 @@ export function registerWellbeingRoutes(app: FastifyInstance, context: ServerCon
         );
       }
       const timepoint = Number(request.params.timepoint) as 1 | 2 | 3;
-      const { published } = await wellbeingCollectionOf(store, trial);
-      if (published.includes(timepoint)) {
-        throw new HttpError(
+      const closedError = () =>
+        new HttpError(
           409,
           COLLECTION_CLOSED.code,
           `a wellbeing questionnaire at T${timepoint} requires its collection to be open (got a closed T${timepoint} collection: no new questionnaire or change is accepted)`,
         );
-      }
+      const { published } = await wellbeingCollectionOf(store, trial);
+      if (published.includes(timepoint)) throw closedError();
+      // Checked again inside the save's transaction: a close committed after the check above refuses it too.
+      const stillOpen: RecordGuard = {
+        kind: 'wellbeing_collection',
+        recordId: WELLBEING_TRIAL_RECORD_ID,
+        check(collection) {
+          const closed = (collection as StoredRecord<'wellbeing_collection'> | undefined)?.data.closed ?? [];
+          if (closed.some((entry) => entry.timepoint === timepoint)) throw closedError();
+        },
+      };
       // The export's pseudonym key is made with the first questionnaire, so it exists before the lock.
       await ensureWellbeingPseudonymKey(store, trial, actorOf(user), context.random);
       const record: WellbeingResponseRecord = {
@@ -326,7 +336,7 @@ export function registerWellbeingRoutes(app: FastifyInstance, context: ServerCon
         answers,
         submitted: true,
       };
-      const stored = await saveVersioned(store, trial, 'wellbeing', record, user, request.body);
+      const stored = await saveVersioned(store, trial, 'wellbeing', record, user, request.body, stillOpen);
       // Only to the worker themself: their own answers and version.
       return { timepoint, completed: true, answers: stored.data.answers, version: stored.version };
     },
