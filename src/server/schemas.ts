@@ -15,6 +15,20 @@ export const idParams = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 64 } },
 } as const;
 
+/**
+ * `{ id, <name> }`: a participant route's params with one more path segment (a visit, an event, an
+ * assignment), both required, the second at most `maxLength` characters.
+ */
+export const participantParamsWith = (name: string, maxLength: number) =>
+  ({
+    type: 'object',
+    required: ['id', name],
+    properties: {
+      id: { type: 'string', minLength: 1, maxLength: 64 },
+      [name]: { type: 'string', minLength: 1, maxLength },
+    },
+  }) as const;
+
 /** `{ id }`: the answer of a create. */
 export const createdId = {
   type: 'object',

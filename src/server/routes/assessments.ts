@@ -25,7 +25,7 @@ import { authorizeParticipant } from '../access.ts';
 import { requireUser, type ServerContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { loadParticipant } from '../participant-view.ts';
-import { idParams, reasonProperty } from '../schemas.ts';
+import { idParams, participantParamsWith, reasonProperty } from '../schemas.ts';
 import { randomId } from '../secrets.ts';
 import {
   anyObject,
@@ -73,23 +73,8 @@ export function scoresOf(config: TrialConfig, responses: InstrumentResponses) {
 
 const withVersion = { version: versionProperty, reason: reasonProperty } as const;
 
-const paramsWithVisit = {
-  type: 'object',
-  required: ['id', 'visitId'],
-  properties: {
-    id: { type: 'string', minLength: 1, maxLength: 64 },
-    visitId: { type: 'string', minLength: 1, maxLength: 64 },
-  },
-} as const;
-
-const paramsWithEvent = {
-  type: 'object',
-  required: ['id', 'eventId'],
-  properties: {
-    id: { type: 'string', minLength: 1, maxLength: 64 },
-    eventId: { type: 'string', minLength: 1, maxLength: 64 },
-  },
-} as const;
+const paramsWithVisit = participantParamsWith('visitId', 64);
+const paramsWithEvent = participantParamsWith('eventId', 64);
 
 const serviceUseEventBody = {
   type: 'object',

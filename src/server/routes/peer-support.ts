@@ -15,7 +15,7 @@ import { authorizeParticipant } from '../access.ts';
 import { requireUser, type ServerContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { loadParticipant } from '../participant-view.ts';
-import { idParams, reasonProperty, trialParams } from '../schemas.ts';
+import { idParams, participantParamsWith, reasonProperty, trialParams } from '../schemas.ts';
 import { randomId } from '../secrets.ts';
 import {
   DATE_SCHEMA,
@@ -63,16 +63,6 @@ interface ContactBody {
   version?: number;
   reason?: string;
 }
-
-const paramsWith = (name: string) =>
-  ({
-    type: 'object',
-    required: ['id', name],
-    properties: {
-      id: { type: 'string', minLength: 1, maxLength: 64 },
-      [name]: { type: 'string', minLength: 1, maxLength: 100 },
-    },
-  }) as const;
 
 /** One caseload row: a participant with an assignment, their contacts and when the next contact is due. */
 function caseloadRow(snapshot: TrialSnapshot, participantId: string, today: string) {
@@ -234,7 +224,7 @@ export function registerPeerSupportRoutes(app: FastifyInstance, context: ServerC
       schema: {
         summary: 'End a peer worker assignment (version and reason required)',
         tags: ['peer support'],
-        params: paramsWith('assignmentId'),
+        params: participantParamsWith('assignmentId', 100),
         body: {
           type: 'object',
           required: ['end_date', 'version', 'reason'],
@@ -361,7 +351,7 @@ export function registerPeerSupportRoutes(app: FastifyInstance, context: ServerC
       schema: {
         summary: 'Correct a contact (version and reason required)',
         tags: ['peer support'],
-        params: paramsWith('contactId'),
+        params: participantParamsWith('contactId', 100),
         body: {
           type: 'object',
           required: [
