@@ -275,9 +275,21 @@ export function rmaMh(
   };
 }
 
+/** Table i's margins: arm totals n1 (a + b) and n2 (c + d), N, events xt (a + c) and non-events yt (b + d). */
+function tableMargins(
+  cells: Cells,
+  i: number,
+): { n1: number; n2: number; N: number; xt: number; yt: number } {
+  const a = cells.a[i] as number;
+  const b = cells.b[i] as number;
+  const c = cells.c[i] as number;
+  const d = cells.d[i] as number;
+  return { n1: a + b, n2: c + d, N: a + b + (c + d), xt: a + c, yt: b + d };
+}
+
 /** CMH (and Cochran's) test of OR = 1 and the Breslow-Day and Tarone homogeneity tests, as rma.mh. */
 function oddsRatioTests(cells: Cells, psi: number): MantelHaenszelTests {
-  const { a, b, c, d } = cells;
+  const { a } = cells;
   const k = a.length;
   let deviation = 0;
   let events = 0;
@@ -285,11 +297,7 @@ function oddsRatioTests(cells: Cells, psi: number): MantelHaenszelTests {
   let varianceN = 0;
   let varianceN1 = 0;
   for (let i = 0; i < k; i++) {
-    const n1 = (a[i] as number) + (b[i] as number);
-    const n2 = (c[i] as number) + (d[i] as number);
-    const N = n1 + n2;
-    const xt = (a[i] as number) + (c[i] as number);
-    const yt = (b[i] as number) + (d[i] as number);
+    const { n1, n2, N, xt, yt } = tableMargins(cells, i);
     events += xt;
     nonEvents += yt;
     deviation += (a[i] as number) - (n1 / N) * xt;
@@ -312,11 +320,7 @@ function oddsRatioTests(cells: Cells, psi: number): MantelHaenszelTests {
   let sumVariance = 0;
   let kPos = 0;
   for (let i = 0; i < k; i++) {
-    const n1 = (a[i] as number) + (b[i] as number);
-    const n2 = (c[i] as number) + (d[i] as number);
-    const N = n1 + n2;
-    const xt = (a[i] as number) + (c[i] as number);
-    const yt = (b[i] as number) + (d[i] as number);
+    const { n1, n2, N, xt, yt } = tableMargins(cells, i);
     let N11: number;
     if (psi === 1) {
       N11 = (n1 / N) * xt;
